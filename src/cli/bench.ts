@@ -1,0 +1,9 @@
+import type { Command } from "commander";
+import { registerMatchingBench } from "../bench/matching.ts";
+import { registerGrowthBench } from "../bench/growth.ts";
+
+export function registerBench(program: Command): void {
+  const bench = program.command("bench").description("benchmarks that print numbers (matching, growth, load)");
+  registerMatchingBench(bench);
+  registerGrowthBench(bench);
+}

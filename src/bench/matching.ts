@@ -1,0 +1,56 @@
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { MATCHER_CONFIG } from "../domain/matching/weights.ts";
+import { type BenchReport, type ScoreBlock, report, runTasks } from "./matching-eval.ts";
+import { fitMatcher } from "./matching-fit.ts";
+import { loadMatchingTasks } from "./matching-tasks.ts";
+
+const f3 = (x: number): string => x.toFixed(3);
+
+function printBlock(name: string, b: ScoreBlock): void {
+  for (const [subset, s] of [["all", b.all], ["multi", b.multi]] as const) {
+    console.log(
+      `${name.padEnd(8)} ${subset.padEnd(5)} tasks ${String(s.tasks).padStart(3)}  P ${f3(s.precision)}  R ${f3(s.recall)}  F1 ${f3(s.f1)} ` +
+        `[${f3(s.ci95.f1[0])}, ${f3(s.ci95.f1[1])}]  exact ${f3(s.exact)} [${f3(s.ci95.exact[0])}, ${f3(s.ci95.exact[1])}]  ` +
+        `TP ${s.tp} FP ${s.fp} FN ${s.fn}  wrong tasks ${s.wrongTasks}`,
+    );
+  }
+}
+
+function printReport(r: BenchReport): void {
+  console.log(`matching bench: ${r.tasks} tasks (95% bootstrap intervals over tasks, 2000 resamples, seeded)`);
+  printBlock("track", r.track);
+  printBlock("literal", r.literal);
+  console.log(`confidence calibration (track-correct links): ECE ${f3(r.calibration.ece)}  Brier ${f3(r.calibration.brier)}`);
+  for (const b of r.calibration.bins) {
+    console.log(`  [${b.lo.toFixed(1)}, ${b.hi.toFixed(1)})  n ${String(b.count).padStart(4)}  mean confidence ${f3(b.meanConfidence)}  precision ${f3(b.precision)}`);
+  }
+  console.log(`time per task: mean ${r.timeMsPerTask.mean.toFixed(4)} ms  p99 ${r.timeMsPerTask.p99.toFixed(4)} ms`);
+}
+
+/** `bench matching`: score the matcher on DLS study-pair tasks, or fit its weights (--fit). */
+export function registerMatchingBench(bench: Command): void {
+  bench
+    .command("matching")
+    .description("score the lesion matcher on dls-study-pair-matching-v1 tasks (track + literal scoring)")
+    .requiredOption("--tasks <file>", "task file, e.g. ../shared/data/matching/valid_tasks.json")
+    .option("--json", "print one JSON object instead of text")
+    .option("--predictions-out <file>", "write {task_id: [[id_a, id_b], ...]}")
+    .option("--fit", "fit weights, gate and confidence on the task file(s) and print a config")
+    .option("--also <file>", "with --fit: a second task file scored jointly (e.g. the shifted variant)")
+    .action((opts: { tasks: string; json?: boolean; predictionsOut?: string; fit?: boolean; also?: string }) => {
+      const tasks = loadMatchingTasks(opts.tasks);
+      if (opts.fit) {
+        fitMatcher([tasks, ...(opts.also ? [loadMatchingTasks(opts.also)] : [])], opts.tasks, opts.also);
+        return;
+      }
+      const results = runTasks(tasks, MATCHER_CONFIG);
+      const r = report(tasks, results);
+      if (opts.predictionsOut) {
+        const out = Object.fromEntries(results.map((t) => [t.taskId, t.pairs.map((p) => [p.a, p.b])]));
+        writeFileSync(opts.predictionsOut, JSON.stringify(out, null, 1));
+      }
+      if (opts.json) console.log(JSON.stringify(r));
+      else printReport(r);
+    });
+}

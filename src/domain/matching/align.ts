@@ -1,0 +1,108 @@
+import { type Vec3, add, medianVec, norm, subtract } from "../geometry.ts";
+import type { AlignConfig } from "./weights.ts";
+
+/** A lesion as the aligner sees it: a position in its study's frame, a size and a kind. */
+export interface AlignPoint {
+  id: string;
+  /** mm in the frame of its own study. */
+  positionMm: Vec3;
+  /** mm, long axis; used to prefer anchors of similar size. */
+  longAxisMm: number;
+  /** Lesion type or organ; anchors of different known kinds are not tried. */
+  kind?: string | null;
+}
+
+/** Translation taking study a's frame to study b's: b ≈ a + shiftMm. */
+export interface Alignment {
+  shiftMm: Vec3;
+  /** Number of one-to-one lesion pairs agreeing with the shift within the inlier radius. */
+  inliers: number;
+  /** True when the lesions cannot fix the shift (fewer than 2 inliers, or a rival shift as good). */
+  ambiguous: boolean;
+}
+
+interface Consensus {
+  offset: Vec3;
+  inliers: [number, number][];
+  residualSum: number;
+}
+
+/** Greedy one-to-one inlier set for a trial offset, closest residuals first. */
+function inliersFor(a: readonly AlignPoint[], b: readonly AlignPoint[], offset: Vec3, radiusMm: number): Consensus {
+  const cand: { i: number; j: number; r: number }[] = [];
+  for (let i = 0; i < a.length; i++) {
+    for (let j = 0; j < b.length; j++) {
+      const r = norm(subtract(subtract(b[j]!.positionMm, a[i]!.positionMm), offset));
+      if (r < radiusMm) cand.push({ i, j, r });
+    }
+  }
+  cand.sort((p, q) => p.r - q.r || p.i - q.i || p.j - q.j);
+  const usedA = new Set<number>();
+  const usedB = new Set<number>();
+  const inliers: [number, number][] = [];
+  let residualSum = 0;
+  for (const c of cand) {
+    if (usedA.has(c.i) || usedB.has(c.j)) continue;
+    usedA.add(c.i);
+    usedB.add(c.j);
+    inliers.push([c.i, c.j]);
+    residualSum += c.r;
+  }
+  return { offset, inliers, residualSum };
+}
+
+const sizeCompatible = (p: AlignPoint, q: AlignPoint, maxRatio: number): boolean => {
+  const lo = Math.min(p.longAxisMm, q.longAxisMm);
+  const hi = Math.max(p.longAxisMm, q.longAxisMm);
+  return lo > 0 ? hi / lo <= maxRatio : true;
+};
+
+const kindCompatible = (p: AlignPoint, q: AlignPoint): boolean => !p.kind || !q.kind || p.kind === q.kind;
+
+/** Squared prior distance of a shift, in units of the per-axis prior spread. */
+const priorDistance2 = (s: Vec3, prior: Vec3): number =>
+  (s[0] / prior[0]) ** 2 + (s[1] / prior[1]) ** 2 + (s[2] / prior[2]) ** 2;
+
+/**
+ * Robust translation between two studies from their lesions (consensus over pairwise offsets):
+ * every plausible pair (similar size, same kind) is tried as an anchor, the offset with most
+ * one-to-one inliers wins (ties: smaller residuals, then closer to the prior), and the shift is
+ * refined as the component-wise median offset of its inliers.
+ * @returns shift in mm such that b ≈ a + shift; `ambiguous` when fewer than 2 inliers support it
+ *   or a distinct shift has equal support.
+ * @example estimateTranslation([{id:"a",positionMm:[0,0,0],longAxisMm:10}], [{id:"b",positionMm:[5,0,0],longAxisMm:10}], cfg)
+ */
+export function estimateTranslation(
+  a: readonly AlignPoint[],
+  b: readonly AlignPoint[],
+  config: AlignConfig,
+): Alignment {
+  if (a.length === 0 || b.length === 0) return { shiftMm: [0, 0, 0], inliers: 0, ambiguous: true };
+  const radius = config.inlierRadiusMm;
+  let anchors: Vec3[] = [];
+  for (const p of a) {
+    for (const q of b) {
+      if (kindCompatible(p, q) && sizeCompatible(p, q, config.maxAnchorSizeRatio)) {
+        anchors.push(subtract(q.positionMm, p.positionMm));
+      }
+    }
+  }
+  if (anchors.length === 0) anchors = a.flatMap((p) => b.map((q) => subtract(q.positionMm, p.positionMm)));
+
+  const score = (c: Consensus): number => c.inliers.length * 1e6 - c.residualSum - 1e-3 * priorDistance2(c.offset, config.shiftPriorMm);
+  const refined: Consensus[] = anchors.map((anchor) => {
+    const first = inliersFor(a, b, anchor, radius);
+    const offsets = first.inliers.map(([i, j]) => subtract(b[j]!.positionMm, a[i]!.positionMm));
+    return inliersFor(a, b, medianVec(offsets), radius);
+  });
+  refined.sort((p, q) => score(q) - score(p));
+  const best = refined[0]!;
+  const rival = refined.find(
+    (c) => c.inliers.length === best.inliers.length && norm(subtract(c.offset, best.offset)) > radius,
+  );
+  return {
+    shiftMm: add(best.offset, [0, 0, 0]),
+    inliers: best.inliers.length,
+    ambiguous: best.inliers.length < 2 || rival !== undefined,
+  };
+}

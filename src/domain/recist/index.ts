@@ -1,0 +1,5 @@
+/** RECIST 1.1 + iRECIST response engine (spec recist.md, contract recist-io.md). */
+export { evaluateCase } from "./evaluate.ts";
+export { DEFAULT_PARAMS, resolveParams } from "./protocol.ts";
+export { validateCase } from "./validate.ts";
+export type * from "./types.ts";

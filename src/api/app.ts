@@ -1,0 +1,73 @@
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { swaggerUI } from "@hono/swagger-ui";
+import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
+import { checkHealth } from "../service/health.ts";
+import type { AppDeps, AppEnv, Principal } from "./env.ts";
+import { problem, problemFromError, validationHook } from "./errors.ts";
+import { requestId } from "./middleware/request-id.ts";
+import { cohortRoutes } from "./routes/cohorts.ts";
+import { patientRoutes } from "./routes/patients.ts";
+import { studyRoutes } from "./routes/studies.ts";
+
+const OPEN_ACCESS: Principal = { id: "open-access", kind: "open", scopes: [{ cohortId: "*", role: "admin" }] };
+
+/** Builds the HTTP app around injected dependencies; no server, so tests call app.request(). */
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
+
+  app.use("*", requestId());
+  if (deps.config.corsOrigins.length > 0) {
+    app.use("*", cors({ origin: deps.config.corsOrigins, exposeHeaders: ["etag", "x-request-id", "retry-after"], maxAge: 600 }));
+  }
+  app.use(
+    "/v1/*",
+    bodyLimit({ maxSize: deps.config.bodyLimitBytes, onError: (c) => problem(c, "payload_too_large", `request body exceeds ${deps.config.bodyLimitBytes} bytes`) }),
+  );
+  app.use("/v1/*", async (c, next) => {
+    let principal = OPEN_ACCESS;
+    if (deps.authenticate) {
+      const found = await deps.authenticate(c.req.raw);
+      if (!found) {
+        c.header("www-authenticate", 'Bearer realm="lesiontrack"');
+        return problem(c, "unauthorized", "a valid API key (X-API-Key or Authorization: Bearer) is required");
+      }
+      principal = found;
+    }
+    c.set("principal", principal);
+    c.set("ctx", { db: deps.db, clock: deps.clock, predictor: deps.predictor, actor: principal.id, route: `${c.req.method} ${c.req.routePath}`, requestId: c.get("requestId") });
+    await next();
+  });
+  if (deps.rateLimit) app.use("/v1/*", deps.rateLimit);
+  app.use("/v1/*", async (c, next) => {
+    const method = c.req.method;
+    if ((method === "POST" || method === "PUT" || method === "PATCH") && !(c.req.header("content-type") ?? "").toLowerCase().includes("json")) {
+      return problem(c, "unsupported_media_type", "send the body as application/json");
+    }
+    c.get("ctx").route = `${method} ${c.req.routePath}`;
+    await next();
+  });
+
+  app.route("/", cohortRoutes);
+  app.route("/", patientRoutes);
+  app.route("/", studyRoutes);
+
+  app.get("/health", async (c) => {
+    return c.json(await checkHealth(deps));
+  });
+  app.openAPIRegistry.registerComponent("securitySchemes", "apiKey", { type: "apiKey", in: "header", name: "X-API-Key" });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearer", { type: "http", scheme: "bearer" });
+  app.doc31("/openapi.json", {
+    openapi: "3.1.0",
+    info: { title: "lesiontrack", version: "0.1.0", description: "Longitudinal lesion tracking: matching, RECIST 1.1 / iRECIST, growth forecasts, timelines" },
+    security: [{ apiKey: [] }, { bearer: [] }],
+  });
+  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+  app.get("/", (c) => c.redirect("/ui"));
+
+  app.notFound((c) => problem(c, "not_found", `no route ${c.req.method} ${c.req.path}`));
+  app.onError((err, c) => problemFromError(c, err));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,34 @@
+import type { Ctx, ServiceDeps } from "../service/context.ts";
+
+/** A caller's access: which cohorts it may read, write or administer ("*" = every cohort). */
+export interface Principal {
+  id: string;
+  kind: "api-key" | "jwt" | "open";
+  scopes: { cohortId: string; role: "read" | "write" | "admin" }[];
+}
+
+export interface AppConfig {
+  /** Largest accepted request body, bytes (413 above). */
+  bodyLimitBytes: number;
+  /** Allowed CORS origins; empty = CORS closed. */
+  corsOrigins: string[];
+}
+
+/** Resolves the caller's principal from a request, or null when the credentials are missing or wrong. */
+export type Authenticate = (req: Request) => Promise<Principal | null>;
+
+export interface AppDeps extends ServiceDeps {
+  config: AppConfig;
+  /** Absent = no access control (tests of other concerns, local demo without keys). */
+  authenticate?: Authenticate;
+  /** Extra middleware per /v1 request (rate limiting), applied after authentication. */
+  rateLimit?: import("hono").MiddlewareHandler<AppEnv>;
+}
+
+export interface AppEnv {
+  Variables: {
+    requestId: string;
+    principal: Principal;
+    ctx: Ctx;
+  };
+}

@@ -1,0 +1,42 @@
+import type { Command } from "commander";
+import { parseEnv } from "../env.ts";
+import { listen, openRuntime } from "../server.ts";
+import { seedDemo } from "../service/seed-demo.ts";
+import { listPatients } from "../db/queries/patients.ts";
+
+export const DEMO_COHORT_ID = "demo";
+
+export function registerServe(program: Command): void {
+  program
+    .command("serve")
+    .description("run the HTTP API (and the web page at /ui)")
+    .option("--port <port>", "port to listen on (env PORT, default 3000)")
+    .option("--host <host>", "interface to bind (env HOST, default 127.0.0.1)")
+    .option("--db <target>", "memory | PATH (PGlite folder) | postgres://... (default: DATABASE_URL, else ./data/pglite)")
+    .option("--demo", "seed the demo cohort when it is empty (what npm start does)")
+    .action(async (opts: { port?: string; host?: string; db?: string; demo?: boolean }) => {
+      const started = performance.now();
+      const env = parseEnv();
+      const rt = await openRuntime(env, opts.db);
+      console.log(`database: ${rt.handle.description}; growth model: ${rt.predictor.kind} ${rt.predictor.version}`);
+      if (opts.demo) {
+        const ctx = { ...rt.deps, actor: "demo-seed" };
+        const existing = await listPatients(rt.deps.db, DEMO_COHORT_ID, 1).catch(() => []);
+        if (existing.length === 0) {
+          const r = await seedDemo({ ctx, cohortId: DEMO_COHORT_ID });
+          console.log(`seeded demo cohort "${DEMO_COHORT_ID}": ${r.patients} patients, ${r.studies} studies`);
+        }
+      }
+      const port = opts.port !== undefined ? Number(opts.port) : env.PORT;
+      const host = opts.host ?? env.HOST;
+      const { server, port: bound } = await listen(rt.deps, port, host);
+      const base = `http://${host.includes(":") ? `[${host}]` : host}:${bound}`;
+      console.log(`lesiontrack listening on ${base}  (web page ${base}/ui, API docs ${base}/docs) after ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      const stop = () => {
+        server.close();
+        void rt.handle.close().finally(() => process.exit(0));
+      };
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+    });
+}

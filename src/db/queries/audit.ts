@@ -1,0 +1,38 @@
+import { and, desc, eq, lt } from "drizzle-orm";
+import type { Db, Tx } from "../client.ts";
+import { auditLog } from "../schema/index.ts";
+
+export interface AuditEntry {
+  cohortId: string;
+  patientId?: string | null;
+  at: string;
+  actor: string;
+  action: string;
+  route?: string | null;
+  requestId?: string | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+/** Appends one entry; the table is never updated or deleted from. */
+export async function appendAudit(tx: Tx, e: AuditEntry): Promise<void> {
+  await tx.insert(auditLog).values({
+    cohortId: e.cohortId,
+    patientId: e.patientId ?? null,
+    at: e.at,
+    actor: e.actor,
+    action: e.action,
+    route: e.route ?? null,
+    requestId: e.requestId ?? null,
+    before: e.before ?? null,
+    after: e.after ?? null,
+  });
+}
+
+/** Newest first, keyset-paginated by audit id. */
+export async function listAudit(db: Db | Tx, cohortId: string, patientId: string, limit: number, beforeId?: number) {
+  const where = beforeId
+    ? and(eq(auditLog.cohortId, cohortId), eq(auditLog.patientId, patientId), lt(auditLog.auditId, beforeId))
+    : and(eq(auditLog.cohortId, cohortId), eq(auditLog.patientId, patientId));
+  return db.select().from(auditLog).where(where).orderBy(desc(auditLog.auditId)).limit(limit);
+}

@@ -1,0 +1,15 @@
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import type * as schema from "./schema/index.ts";
+
+export type Schema = typeof schema;
+/** Either driver: queries are written once against the common PostgreSQL dialect. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
+
+export interface DbHandle {
+  db: Db;
+  kind: "postgres" | "pglite";
+  /** Where the data lives, without credentials (for logs). */
+  description: string;
+  close(): Promise<void>;
+}

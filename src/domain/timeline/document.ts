@@ -1,0 +1,131 @@
+import type { Derivation } from "./derive.ts";
+import type { ForecastRequest } from "./forecast-plan.ts";
+import type { CohortSettings, PatientRecord } from "./types.ts";
+
+/** The document that GET .../timeline returns, byte for byte (stored when inputs change). */
+export interface TimelineDocument {
+  patient: PatientRecord & { cohortId: string };
+  timeAxis: string;
+  studies: unknown[];
+  tracks: unknown[];
+  events: unknown[];
+  recist: unknown;
+  forecasts: unknown;
+}
+
+/** Per-patient figures the cohort views (spider, waterfall, swimmer) read without opening timelines. */
+export interface PatientSummary {
+  timeAxis: string;
+  studyCount: number;
+  trackCount: number;
+  lastTimeDays: number;
+  spider: { timeDays: number; date: string | null; pctChangeFromBaseline: number | null; response: string | null }[];
+  bestPctChange: number | null;
+  bestOverallResponse: { unconfirmed: string; confirmed: string } | null;
+  progressionTimeDays: number | null;
+  sumBasis: "recistTargets" | "allLesions";
+}
+
+export interface ForecastOutcome<F> {
+  request: ForecastRequest;
+  forecasts: F[];
+}
+
+const round1 = (x: number): number => Math.round(x * 10) / 10;
+
+export function buildTimeline<F>(
+  patient: PatientRecord,
+  cohort: CohortSettings,
+  d: Derivation,
+  forecasts: ForecastOutcome<F>[],
+  model: { kind: string; version: string },
+): { document: TimelineDocument; summary: PatientSummary } {
+  const result = d.recist.result;
+  const tpByIndex = (i: number) => (i === 0 ? null : result.timepoints?.[i - 1] ?? null);
+  const eventsByStudy = new Map<string, unknown[]>();
+  for (const e of d.events) eventsByStudy.set(e.studyKey, [...(eventsByStudy.get(e.studyKey) ?? []), e]);
+  const alignmentByStudy = new Map(d.alignments.map((a) => [a.toStudyKey, a]));
+  const trackForecasts = new Map<string, F[]>();
+  let sumForecast: ForecastOutcome<F> | null = null;
+  for (const f of forecasts) {
+    if (f.request.subject.kind === "track") trackForecasts.set(f.request.subject.trackId, f.forecasts);
+    else sumForecast = f;
+  }
+
+  const studies = d.studies.map((s, i) => {
+    const tp = tpByIndex(i);
+    return {
+      studyKey: s.key,
+      date: s.date,
+      dayOffset: s.dayOffset,
+      orderIndex: s.orderIndex,
+      ageYears: s.ageYears,
+      timeDays: round1(s.timeDays - d.firstTimeDays),
+      recistDate: d.recist.dates[i] ?? null,
+      modality: s.modality,
+      sliceThicknessMm: s.sliceThicknessMm,
+      lesionCount: s.observations.length,
+      sumOfDiametersMm: d.sumsByStudy.get(s.key) ?? 0,
+      alignment: alignmentByStudy.get(s.key) ?? null,
+      events: eventsByStudy.get(s.key) ?? [],
+      recist: i === 0 ? { role: "baseline", sum: result.baselineSum ?? null } : tp ? { role: "follow-up", ...tp } : null,
+    };
+  });
+
+  const tracks = d.tracks.map((t) => ({
+    trackId: t.trackId,
+    label: t.label,
+    organ: t.organ,
+    lesionType: t.lesionType,
+    nodal: t.nodal,
+    recistRole: d.recist.designations.find((x) => x.trackId === t.trackId)?.role ?? "new",
+    observations: t.points,
+    forecasts: trackForecasts.get(t.trackId) ?? [],
+  }));
+
+  const valid = result.validationErrors.length === 0;
+  const spider = d.studies.map((s, i) => {
+    const tp = tpByIndex(i);
+    return {
+      timeDays: round1(s.timeDays - d.firstTimeDays),
+      date: s.date,
+      pctChangeFromBaseline: i === 0 ? (valid && result.baselineSum ? 0 : null) : tp?.pctChangeFromBaseline ?? null,
+      response: i === 0 ? null : tp?.overallResponse ?? null,
+    };
+  });
+  const pcts = spider.slice(1).map((p) => p.pctChangeFromBaseline).filter((p): p is number => p !== null);
+  const progressionIndex = result.progressionDate ? d.recist.dates.indexOf(result.progressionDate) : -1;
+  const summary: PatientSummary = {
+    timeAxis: d.studies[0]?.timeAxis ?? "date",
+    studyCount: d.studies.length,
+    trackCount: d.tracks.length,
+    lastTimeDays: round1((d.studies.at(-1)?.timeDays ?? 0) - d.firstTimeDays),
+    spider,
+    bestPctChange: pcts.length ? Math.min(...pcts) : null,
+    bestOverallResponse: result.bestOverallResponse ?? null,
+    progressionTimeDays: progressionIndex >= 0 ? round1(d.studies[progressionIndex]!.timeDays - d.firstTimeDays) : null,
+    sumBasis: sumForecast?.request.subject.kind === "sumOfDiameters" ? sumForecast.request.subject.basis : "allLesions",
+  };
+
+  const document: TimelineDocument = {
+    patient: { ...patient },
+    timeAxis: summary.timeAxis,
+    studies,
+    tracks,
+    events: d.events,
+    recist: {
+      protocolVersion: cohort.protocolVersion,
+      designationsProposed: d.recist.proposed,
+      designations: d.recist.designations,
+      syntheticDates: d.recist.syntheticDates,
+      result,
+    },
+    forecasts: {
+      model,
+      timeAxis: summary.timeAxis,
+      horizonsDays: sumForecast?.request.horizonsDays ?? [],
+      sumOfDiameters: sumForecast ? { basis: summary.sumBasis, forecasts: sumForecast.forecasts } : null,
+    },
+  };
+  return { document, summary };
+}

@@ -1,0 +1,56 @@
+import type { Observation } from "../observation.ts";
+import type { TimeAxis } from "./time-axis.ts";
+
+/** A stored study with its observations, as the derivation reads it. */
+export interface StudyRecord {
+  key: string;
+  date: string | null;
+  dayOffset: number | null;
+  orderIndex: number | null;
+  ageYears: number | null;
+  timeDays: number;
+  timeAxis: TimeAxis;
+  modality: string;
+  sliceThicknessMm: number | null;
+  observations: Observation[];
+}
+
+export interface PatientRecord {
+  cohortId: string;
+  patientId: string;
+  sex: string | null;
+  birthYear: number | null;
+  metadata: Record<string, unknown>;
+  referenceDate: string | null;
+  revision: number;
+}
+
+/** A person's correction of the matcher: a confirmed link or a forbidden one. */
+export interface LinkCorrection {
+  kind: "must" | "cannot";
+  fromObservationId: string;
+  toObservationId: string;
+}
+
+/** People's RECIST inputs for one patient (stored on the patient). */
+export interface RecistAnnotations {
+  designations?: { trackId: string; role: "target" | "non-target" }[];
+  /** Per study key: follow-up flags (markers, non-target status, too small to measure, equivocal new). */
+  studyFlags?: Record<
+    string,
+    {
+      tumorMarkersAboveNormal?: boolean;
+      nonTargetStatus?: Record<string, "present" | "absent" | "unequivocal_progression" | "not_evaluated">;
+      tooSmallToMeasure?: string[];
+      equivocalNew?: string[];
+    }
+  >;
+}
+
+export interface CohortSettings {
+  protocol: Record<string, unknown>;
+  protocolVersion: number;
+  scanIntervalDays: number;
+  forecastHorizonsDays?: number[];
+  bodySizeMm: [number, number, number];
+}

@@ -1,0 +1,36 @@
+import { serve, type ServerType } from "@hono/node-server";
+import { createApp } from "./api/app.ts";
+import type { AppDeps } from "./api/env.ts";
+import { createDb, type DbHandle } from "./db/client.ts";
+import { migrateDb } from "./db/migrate.ts";
+import { databaseTarget, type Env } from "./env.ts";
+import { loadPredictor } from "./forecast/load.ts";
+import type { GrowthPredictor } from "./domain/growth/predictor.ts";
+
+export interface Runtime {
+  handle: DbHandle;
+  predictor: GrowthPredictor;
+  deps: AppDeps;
+}
+
+/** Opens the database (migrated), loads the growth model once, and wires the app's deps. */
+export async function openRuntime(env: Env, dbFlag?: string): Promise<Runtime> {
+  const handle = await createDb(databaseTarget(env, dbFlag), { poolSize: env.DB_POOL_SIZE });
+  await migrateDb(handle);
+  const predictor = await loadPredictor(env.LESIONTRACK_MODEL_DIR);
+  const deps: AppDeps = {
+    db: handle.db,
+    clock: { now: () => new Date() },
+    predictor,
+    config: { bodyLimitBytes: env.BODY_LIMIT_BYTES, corsOrigins: env.CORS_ORIGINS },
+  };
+  return { handle, predictor, deps };
+}
+
+/** Serves the app over node:http; resolves once listening. */
+export function listen(deps: AppDeps, port: number, host: string): Promise<{ server: ServerType; port: number }> {
+  const app = createApp(deps);
+  return new Promise((resolve) => {
+    const server = serve({ fetch: app.fetch, port, hostname: host }, (info) => resolve({ server, port: info.port }));
+  });
+}

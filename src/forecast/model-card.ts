@@ -10,10 +10,10 @@ export interface GrowthModelCard {
   featureVersion: string;
   featureNames: string[];
   io: {
-    input: { name: string; shape: (string | number)[] };
-    output: { name: string; shape: (string | number)[]; columns: string[] };
+    input: { name: string; shape: (string | number)[]; [key: string]: unknown };
+    output: { name: string; shape: (string | number)[]; columns: string[]; [key: string]: unknown };
   };
-  onnx: { sha256: string; opset: number };
+  onnx: { sha256: string; opset: number; [key: string]: unknown };
   params: QuantileModelParams;
   [key: string]: unknown;
 }

@@ -6,6 +6,9 @@ import { registerDemo } from "./cli/demo.ts";
 import { registerRecist } from "./cli/recist.ts";
 import { registerBench } from "./cli/bench.ts";
 import { registerTrain } from "./cli/train.ts";
+import { registerImport } from "./cli/import.ts";
+import { registerExport } from "./cli/export.ts";
+import { registerKeys } from "./cli/keys.ts";
 
 const program = new Command()
   .name("lesiontrack")
@@ -18,5 +21,8 @@ registerDemo(program);
 registerRecist(program);
 registerBench(program);
 registerTrain(program);
+registerImport(program);
+registerExport(program);
+registerKeys(program);
 
 await program.parseAsync(process.argv);

@@ -9,6 +9,12 @@ import { requestId } from "./middleware/request-id.ts";
 import { cohortRoutes } from "./routes/cohorts.ts";
 import { patientRoutes } from "./routes/patients.ts";
 import { studyRoutes } from "./routes/studies.ts";
+import { viewRoutes } from "./routes/views.ts";
+import { importRoutes } from "./routes/imports.ts";
+import { auditRoutes } from "./routes/audit.ts";
+import { correctionRoutes } from "./routes/corrections.ts";
+import { recistRoutes } from "./routes/recist.ts";
+import { uiRoutes } from "./ui.ts";
 
 const OPEN_ACCESS: Principal = { id: "open-access", kind: "open", scopes: [{ cohortId: "*", role: "admin" }] };
 
@@ -51,6 +57,12 @@ export function createApp(deps: AppDeps) {
   app.route("/", cohortRoutes);
   app.route("/", patientRoutes);
   app.route("/", studyRoutes);
+  app.route("/", correctionRoutes);
+  app.route("/", recistRoutes);
+  app.route("/", viewRoutes);
+  app.route("/", importRoutes);
+  app.route("/", auditRoutes);
+  app.route("/", uiRoutes);
 
   app.get("/health", async (c) => {
     return c.json(await checkHealth(deps));

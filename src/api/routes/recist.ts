@@ -1,0 +1,4 @@
+import { router } from "./router.ts";
+
+// Filled in by the module that owns these routes; registered in app.ts already.
+export const recistRoutes = router();

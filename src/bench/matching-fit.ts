@@ -1,5 +1,4 @@
-import { pairMargin } from "../domain/matching/confidence.ts";
-import { alignObservations, costMatrix, matchStudyPair } from "../domain/matching/match.ts";
+import { matchStudyPair } from "../domain/matching/match.ts";
 import { MATCHER_CONFIG, type MatcherConfig } from "../domain/matching/weights.ts";
 import { scoreTrack, summarize } from "./matching-metrics.ts";
 import type { MatchingTask } from "./matching-tasks.ts";
@@ -12,14 +11,17 @@ interface Knob {
 }
 
 const KNOBS: Knob[] = [
-  { name: "gate", grid: [1.5, 2, 2.5, 3, 3.5, 4, 5], set: (c, v) => ({ ...c, gate: v }) },
-  { name: "cost.sizeWeight", grid: [0, 0.25, 0.5, 1, 1.5, 2], set: (c, v) => ({ ...c, cost: { ...c.cost, sizeWeight: v } }) },
+  { name: "gate", grid: [2, 3, 4, 5, 6, 7, 8, 10], set: (c, v) => ({ ...c, gate: v }) },
+  { name: "cost.sizeWeight", grid: [0, 0.5, 1, 1.5, 2, 3, 4, 6], set: (c, v) => ({ ...c, cost: { ...c.cost, sizeWeight: v } }) },
   { name: "cost.positionSizeFactor", grid: [0, 0.25, 0.5, 1], set: (c, v) => ({ ...c, cost: { ...c.cost, positionSizeFactor: v } }) },
-  { name: "cost.ambiguousPositionWeight", grid: [0.25, 0.5, 1, 2, 4], set: (c, v) => ({ ...c, cost: { ...c.cost, ambiguousPositionWeight: v } }) },
+  { name: "align.inlierRadiusMm", grid: [10, 15, 20, 25, 30], set: (c, v) => ({ ...c, align: { ...c.align, inlierRadiusMm: v } }) },
+  { name: "align.shiftPriorMm.z", grid: [60, 120, 200, 300, 500, 1000], set: (c, v) => ({ ...c, align: { ...c.align, shiftPriorMm: [c.align.shiftPriorMm[0], c.align.shiftPriorMm[1], v] } }) },
+  { name: "align.shiftPriorMm.xy", grid: [20, 30, 40, 60, 80], set: (c, v) => ({ ...c, align: { ...c.align, shiftPriorMm: [v, v, c.align.shiftPriorMm[2]] } }) },
+  { name: "align.shiftPriorWeight", grid: [0, 0.1, 0.25, 0.5, 1, 2, 4, 8], set: (c, v) => ({ ...c, align: { ...c.align, shiftPriorWeight: v } }) },
 ];
 
 /** Objective: mean over task sets of (track F1 + exact accuracy) / 2. */
-function objective(sets: readonly MatchingTask[][], config: MatcherConfig): number {
+function objective(sets: readonly MatchingTask[][], config: MatcherConfig, log = false): number {
   let total = 0;
   for (const tasks of sets) {
     const counts = tasks.map((t) => {
@@ -27,6 +29,7 @@ function objective(sets: readonly MatchingTask[][], config: MatcherConfig): numb
       return scoreTrack(pred, t.labels, t.a.map((o) => o.id), t.b.map((o) => o.id));
     });
     const s = summarize(counts);
+    if (log) console.log(`  ${tasks.length} tasks: track F1 ${s.f1.toFixed(4)} exact ${s.exact.toFixed(4)}`);
     total += (s.f1 + s.exact) / 2;
   }
   return total / sets.length;
@@ -37,7 +40,7 @@ export function coordinateSearch(sets: readonly MatchingTask[][], start: Matcher
   let config = start;
   let score = objective(sets, config);
   const values: Record<string, number> = {};
-  for (let sweep = 0; sweep < 2; sweep++) {
+  for (let sweep = 0; sweep < 3; sweep++) {
     for (const knob of KNOBS) {
       for (const v of knob.grid) {
         const trial = knob.set(config, v);
@@ -90,12 +93,8 @@ export function linkFeatures(tasks: readonly MatchingTask[], config: MatcherConf
   const x: [number, number][] = [];
   const y: number[] = [];
   for (const t of tasks) {
-    const alignment = alignObservations(t.a, t.b, config);
-    const totals = costMatrix({ earlier: t.a, later: t.b, config }, alignment).map((r) => r.map((c) => c.total));
     for (const p of matchStudyPair(t.a, t.b, config).pairs) {
-      const i = t.a.findIndex((o) => o.id === p.a);
-      const j = t.b.findIndex((o) => o.id === p.b);
-      x.push([p.cost, pairMargin(totals, i, j, config.gate)]);
+      x.push([p.cost, p.margin]);
       const tr = t.labels.track;
       y.push(tr[p.a] !== undefined && tr[p.a] === tr[p.b] ? 1 : 0);
     }
@@ -108,6 +107,7 @@ export function fitMatcher(sets: readonly MatchingTask[][], file: string, also?:
   const { config, score, values } = coordinateSearch(sets, MATCHER_CONFIG);
   console.log(`fit on ${file}${also ? ` + ${also}` : ""}: objective mean((trackF1 + exact)/2) = ${score.toFixed(4)}`);
   console.log(`changed values: ${JSON.stringify(values)}`);
+  objective(sets, config, true);
   const feats = sets.map((s) => linkFeatures(s, config));
   const w = fitLogistic(feats.flatMap((f) => f.x), feats.flatMap((f) => f.y));
   console.log(`confidence logistic: intercept ${w[0].toFixed(3)} costSlope ${w[1].toFixed(3)} marginSlope ${w[2].toFixed(3)}`);

@@ -1,4 +1,4 @@
-import { type Vec3, add, medianVec, norm, subtract } from "../geometry.ts";
+import { type Vec3, medianVec, norm, subtract } from "../geometry.ts";
 import type { AlignConfig } from "./weights.ts";
 
 /** A lesion as the aligner sees it: a position in its study's frame, a size and a kind. */
@@ -60,24 +60,25 @@ const sizeCompatible = (p: AlignPoint, q: AlignPoint, maxRatio: number): boolean
 const kindCompatible = (p: AlignPoint, q: AlignPoint): boolean => !p.kind || !q.kind || p.kind === q.kind;
 
 /** Squared prior distance of a shift, in units of the per-axis prior spread. */
-const priorDistance2 = (s: Vec3, prior: Vec3): number =>
+export const priorDistance2 = (s: Vec3, prior: Vec3): number =>
   (s[0] / prior[0]) ** 2 + (s[1] / prior[1]) ** 2 + (s[2] / prior[2]) ** 2;
 
+/** A candidate shift with the lesion pairs that support it. */
+export interface ShiftHypothesis {
+  shiftMm: Vec3;
+  /** One-to-one pairs (index in a, index in b) within the inlier radius of the shift. */
+  inliers: [number, number][];
+  residualSumMm: number;
+}
+
 /**
- * Robust translation between two studies from their lesions (consensus over pairwise offsets):
- * every plausible pair (similar size, same kind) is tried as an anchor, the offset with most
- * one-to-one inliers wins (ties: smaller residuals, then closer to the prior), and the shift is
- * refined as the component-wise median offset of its inliers.
- * @returns shift in mm such that b ≈ a + shift; `ambiguous` when fewer than 2 inliers support it
- *   or a distinct shift has equal support.
- * @example estimateTranslation([{id:"a",positionMm:[0,0,0],longAxisMm:10}], [{id:"b",positionMm:[5,0,0],longAxisMm:10}], cfg)
+ * Candidate translations from the lesions (consensus over pairwise offsets): every plausible
+ * pair (similar size, same kind) is tried as an anchor, its one-to-one inliers are collected
+ * and the shift is refined as their component-wise median offset. Distinct shifts only, best
+ * first (most inliers, then smaller residuals, then closer to the prior).
  */
-export function estimateTranslation(
-  a: readonly AlignPoint[],
-  b: readonly AlignPoint[],
-  config: AlignConfig,
-): Alignment {
-  if (a.length === 0 || b.length === 0) return { shiftMm: [0, 0, 0], inliers: 0, ambiguous: true };
+export function shiftHypotheses(a: readonly AlignPoint[], b: readonly AlignPoint[], config: AlignConfig): ShiftHypothesis[] {
+  if (a.length === 0 || b.length === 0) return [];
   const radius = config.inlierRadiusMm;
   let anchors: Vec3[] = [];
   for (const p of a) {
@@ -88,21 +89,33 @@ export function estimateTranslation(
     }
   }
   if (anchors.length === 0) anchors = a.flatMap((p) => b.map((q) => subtract(q.positionMm, p.positionMm)));
-
   const score = (c: Consensus): number => c.inliers.length * 1e6 - c.residualSum - 1e-3 * priorDistance2(c.offset, config.shiftPriorMm);
-  const refined: Consensus[] = anchors.map((anchor) => {
+  const refined = anchors.map((anchor) => {
     const first = inliersFor(a, b, anchor, radius);
     const offsets = first.inliers.map(([i, j]) => subtract(b[j]!.positionMm, a[i]!.positionMm));
     return inliersFor(a, b, medianVec(offsets), radius);
   });
   refined.sort((p, q) => score(q) - score(p));
-  const best = refined[0]!;
-  const rival = refined.find(
-    (c) => c.inliers.length === best.inliers.length && norm(subtract(c.offset, best.offset)) > radius,
+  const distinct: ShiftHypothesis[] = [];
+  for (const c of refined) {
+    if (distinct.some((d) => norm(subtract(d.shiftMm, c.offset)) < 1e-6)) continue;
+    distinct.push({ shiftMm: c.offset, inliers: c.inliers, residualSumMm: c.residualSum });
+  }
+  return distinct;
+}
+
+/**
+ * Robust translation between two studies from their lesions: the best consensus hypothesis.
+ * @returns shift in mm such that b ≈ a + shift; `ambiguous` when fewer than 2 inliers support it
+ *   or a distinct shift (farther than the inlier radius) has equal support.
+ * @example estimateTranslation([{id:"a",positionMm:[0,0,0],longAxisMm:10}], [{id:"b",positionMm:[5,0,0],longAxisMm:10}], cfg)
+ */
+export function estimateTranslation(a: readonly AlignPoint[], b: readonly AlignPoint[], config: AlignConfig): Alignment {
+  const hyps = shiftHypotheses(a, b, config);
+  const best = hyps[0];
+  if (!best) return { shiftMm: [0, 0, 0], inliers: 0, ambiguous: true };
+  const rival = hyps.find(
+    (c) => c.inliers.length === best.inliers.length && norm(subtract(c.shiftMm, best.shiftMm)) > config.inlierRadiusMm,
   );
-  return {
-    shiftMm: add(best.offset, [0, 0, 0]),
-    inliers: best.inliers.length,
-    ambiguous: best.inliers.length < 2 || rival !== undefined,
-  };
+  return { shiftMm: best.shiftMm, inliers: best.inliers.length, ambiguous: best.inliers.length < 2 || rival !== undefined };
 }

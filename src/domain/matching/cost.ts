@@ -6,10 +6,6 @@ import type { CostConfig } from "./weights.ts";
 export interface PairContext {
   /** mm, b ≈ a + shift (from align.ts); ignored for normalised coordinates. */
   shiftMm: Vec3;
-  /** When true the shift is a guess: distances are read against the shift prior instead. */
-  ambiguous: boolean;
-  /** mm per axis, spread of the unknown shift (used when ambiguous). */
-  shiftPriorMm: Vec3;
   /** Studies between a's study and b's study in which a's track was not seen. */
   skippedStudies: number;
 }
@@ -79,10 +75,7 @@ export function positionTerm(a: Observation, b: Observation, ctx: PairContext, c
     return norm([d[0] * cfg.bodySizeMm[0], d[1] * cfg.bodySizeMm[1], d[2] * cfg.bodySizeMm[2]]) / tolerance;
   }
   if (a.positionMm && b.positionMm) {
-    const r = subtract(subtract(b.positionMm, a.positionMm), ctx.shiftMm);
-    if (!ctx.ambiguous) return norm(r) / tolerance;
-    const p = ctx.shiftPriorMm;
-    return cfg.ambiguousPositionWeight * norm([r[0] / p[0], r[1] / p[1], r[2] / p[2]]);
+    return norm(subtract(subtract(b.positionMm, a.positionMm), ctx.shiftMm)) / tolerance;
   }
   return cfg.missingPositionCost;
 }

@@ -1,7 +1,9 @@
+import { type Vec3, norm, subtract } from "../geometry.ts";
 import type { Observation } from "../observation.ts";
-import { type AlignPoint, type Alignment, estimateTranslation } from "./align.ts";
-import { assignWithGate } from "./assign.ts";
+import { type AlignPoint, type Alignment, priorDistance2, shiftHypotheses } from "./align.ts";
+import { type AssignedPair, assignWithGate } from "./assign.ts";
 import { linkConfidence, pairMargin } from "./confidence.ts";
+import { duplicateGroups } from "./duplicates.ts";
 import { type PairCost, pairCost } from "./cost.ts";
 import { MATCHER_CONFIG, type MatcherConfig } from "./weights.ts";
 
@@ -13,6 +15,8 @@ export interface MatchedPair {
   cost: number;
   /** Calibrated probability that the link is correct, in [0, 1]. */
   confidence: number;
+  /** How much cheaper than the best alternative for either lesion (see confidence.ts). */
+  margin: number;
 }
 
 export interface PairMatch {
@@ -41,53 +45,87 @@ const toAlignPoints = (obs: readonly Observation[]): AlignPoint[] =>
 
 const allNormalized = (obs: readonly Observation[]): boolean => obs.every((o) => o.positionNormalized != null);
 
-/**
- * Align two observation sets (normalised body coordinates need no shift; otherwise a robust
- * translation from the lesions in mm).
- */
-export function alignObservations(earlier: readonly Observation[], later: readonly Observation[], config: MatcherConfig): Alignment {
-  if (earlier.length > 0 && later.length > 0 && allNormalized(earlier) && allNormalized(later)) {
-    return { shiftMm: [0, 0, 0], inliers: Math.min(earlier.length, later.length), ambiguous: false };
-  }
-  return estimateTranslation(toAlignPoints(earlier), toAlignPoints(later), config.align);
-}
-
-/** Full cost matrix (earlier x later) with forbidden pairs set to Infinity. */
-export function costMatrix(input: MatchInput, alignment: Alignment): PairCost[][] {
+/** Full cost matrix (earlier x later) under one shift, forbidden pairs set to Infinity. */
+export function costMatrix(input: MatchInput, shiftMm: Vec3): PairCost[][] {
   const config = input.config ?? MATCHER_CONFIG;
   return input.earlier.map((a, i) =>
     input.later.map((b) => {
-      const c = pairCost(
-        a,
-        b,
-        { shiftMm: alignment.shiftMm, ambiguous: alignment.ambiguous, shiftPriorMm: config.align.shiftPriorMm, skippedStudies: input.skipped?.[i] ?? 0 },
-        config.cost,
-      );
+      const c = pairCost(a, b, { shiftMm, skippedStudies: input.skipped?.[i] ?? 0 }, config.cost);
       return input.forbidden?.has(pairKey(a.id, b.id)) ? { ...c, total: Infinity } : c;
     }),
   );
 }
 
+interface Solution {
+  shiftMm: Vec3;
+  /** Costs between duplicate groups (a lesion measured on two series counts once). */
+  groupTotals: number[][];
+  /** Assigned groups, with the cheapest member pair as row / col. */
+  assigned: (AssignedPair & { groupRow: number; groupCol: number })[];
+  objective: number;
+}
+
+function solveUnderShift(input: MatchInput, config: MatcherConfig, shiftMm: Vec3, groupsA: number[][], groupsB: number[][]): Solution {
+  const totals = costMatrix(input, shiftMm).map((row) => row.map((c) => c.total));
+  const best = groupsA.map((ga) =>
+    groupsB.map((gb) => {
+      let pick = { row: ga[0]!, col: gb[0]!, cost: Infinity };
+      for (const i of ga) for (const j of gb) if (totals[i]![j]! < pick.cost) pick = { row: i, col: j, cost: totals[i]![j]! };
+      return pick;
+    }),
+  );
+  const groupTotals = best.map((r) => r.map((p) => p.cost));
+  const half = config.gate / 2;
+  const groupPairs = assignWithGate(groupTotals, half, half);
+  const objective =
+    groupPairs.reduce((s, p) => s + p.cost, 0) +
+    half * (groupsA.length + groupsB.length - 2 * groupPairs.length) +
+    (config.align.shiftPriorWeight * priorDistance2(shiftMm, config.align.shiftPriorMm)) / 2;
+  // Two groups matched: members pair up one-to-one inside them (series 1 with 1, 2 with 2).
+  const assigned = groupPairs.flatMap(({ row, col }) => {
+    const ga = groupsA[row]!, gb = groupsB[col]!;
+    const inner = ga.length > 1 && gb.length > 1 ? assignWithGate(ga.map((i) => gb.map((j) => totals[i]![j]!)), half, half) : [];
+    const members = inner.length > 0 ? inner.map((p) => ({ row: ga[p.row]!, col: gb[p.col]!, cost: p.cost })) : [best[row]![col]!];
+    return members.map((m) => ({ ...m, groupRow: row, groupCol: col }));
+  });
+  return { shiftMm, groupTotals, assigned, objective };
+}
+
 /**
- * Match earlier observations to later ones: align, cost, optimal partial assignment with the
- * gate, then a calibrated confidence per link. Pure and deterministic.
+ * Match earlier observations to later ones. Each candidate shift (none, and the best consensus
+ * hypotheses of align.ts) is scored by a full gated assignment plus a Gaussian prior on the
+ * shift; the cheapest wins, so lesions, sizes and the prior decide the alignment jointly.
+ * Then each link gets a calibrated confidence. Pure and deterministic.
  */
 export function matchObservations(input: MatchInput): PairMatch {
   const config = input.config ?? MATCHER_CONFIG;
-  const alignment = alignObservations(input.earlier, input.later, config);
-  if (input.earlier.length === 0 || input.later.length === 0) return { pairs: [], alignment };
-  const totals = costMatrix(input, alignment).map((row) => row.map((c) => c.total));
-  const half = config.gate / 2;
-  const pairs = assignWithGate(totals, half, half).map(({ row, col, cost }) => {
-    const margin = pairMargin(totals, row, col, config.gate);
-    return {
-      a: input.earlier[row]!.id,
-      b: input.later[col]!.id,
-      cost,
-      confidence: linkConfidence(cost, margin, config.confidence),
-    };
+  const zero: Vec3 = [0, 0, 0];
+  if (input.earlier.length === 0 || input.later.length === 0) {
+    return { pairs: [], alignment: { shiftMm: zero, inliers: 0, ambiguous: true } };
+  }
+  const normalized = allNormalized(input.earlier) && allNormalized(input.later);
+  const hyps = normalized
+    ? []
+    : shiftHypotheses(toAlignPoints(input.earlier), toAlignPoints(input.later), config.align).slice(0, config.align.maxHypotheses);
+  const groupsA = duplicateGroups(input.earlier, config.align);
+  const groupsB = duplicateGroups(input.later, config.align);
+  const solutions = [zero, ...hyps.map((h) => h.shiftMm)].map((s) => solveUnderShift(input, config, s, groupsA, groupsB));
+  let best = solutions[0]!;
+  for (const s of solutions) if (s.objective < best.objective - 1e-9) best = s;
+  const radius = config.align.inlierRadiusMm;
+  const inliers = best.assigned.filter(({ row, col }) => {
+    const a = input.earlier[row]!.positionMm;
+    const b = input.later[col]!.positionMm;
+    return normalized || (a && b && norm(subtract(subtract(b, a), best.shiftMm)) < radius);
+  }).length;
+  const rival = solutions.some(
+    (s) => s !== best && s.objective < best.objective + 0.1 * config.gate && norm(subtract(s.shiftMm, best.shiftMm)) > radius,
+  );
+  const pairs = best.assigned.map(({ row, col, cost, groupRow, groupCol }) => {
+    const margin = pairMargin(best.groupTotals, groupRow, groupCol, config.gate);
+    return { a: input.earlier[row]!.id, b: input.later[col]!.id, cost, confidence: linkConfidence(cost, margin, config.confidence), margin };
   });
-  return { pairs, alignment };
+  return { pairs, alignment: { shiftMm: best.shiftMm, inliers, ambiguous: !normalized && (inliers < 2 || rival) } };
 }
 
 /**

@@ -1,0 +1,152 @@
+import { writeFileSync } from "node:fs";
+import type { Command } from "commander";
+import { stringify } from "csv-stringify/sync";
+import { GROWTH_MODEL_NAMES } from "../domain/growth/models.ts";
+import { DEFAULT_MODEL_DIR } from "../forecast/load.ts";
+import { loadOnnxPredictor, type OnnxPredictor } from "../forecast/onnx.ts";
+import { createBaselinePredictor } from "../forecast/baseline.ts";
+import { leaveOneStudyOut } from "../train/cross-validate.ts";
+import { readGrowthCsv } from "../train/data.ts";
+import {
+  benchCases,
+  classicalForecasts,
+  errorsByStudy,
+  intervalSummary,
+  locfForecasts,
+  modelForecasts,
+  type BenchCase,
+  type PointForecast,
+} from "../train/evaluate.ts";
+import { growthFeatures } from "../domain/growth/features.ts";
+import { DEFAULT_GROWTH_DATA } from "../cli/train.ts";
+
+interface GrowthBenchOptions {
+  data: string;
+  json?: boolean;
+  predictionsOut?: string;
+  cv?: boolean;
+  modelDir: string;
+}
+
+/** Median ms per 1,000 forecasts of one onnxruntime batch run, over `reps` runs after a warm-up. */
+async function inferenceMsPer1000(predictor: OnnxPredictor, cases: readonly BenchCase[], reps = 20): Promise<number> {
+  const pool = cases.flatMap((c) => c.targets.map((t) => growthFeatures(c.history, t.horizonDays)));
+  const rows = Array.from({ length: 1000 }, (_, i) => pool[i % pool.length]!);
+  await predictor.predict(rows);
+  const times: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    await predictor.predict(rows);
+    times.push(performance.now() - t0);
+  }
+  return times.sort((a, b) => a - b)[Math.floor(reps / 2)]!;
+}
+
+function predictionsCsv(cases: readonly BenchCase[], forecasts: readonly PointForecast[][]): string {
+  const records = cases.flatMap((c, i) =>
+    c.targets.map((t, j) => {
+      const f = forecasts[i]![j]!;
+      return [c.row.id, t.weeks, f.predMm, f.q10Mm, f.q90Mm, f.pPd];
+    }),
+  );
+  return stringify(records, { header: true, columns: ["Pt_hashID", "T_weeks", "pred_mm", "q10_mm", "q90_mm", "p_pd"] });
+}
+
+async function runGrowthBench(opts: GrowthBenchOptions): Promise<void> {
+  const { rows, sha256 } = readGrowthCsv(opts.data);
+  const cases = benchCases(rows);
+  let onnx: OnnxPredictor | null = null;
+  try {
+    onnx = await loadOnnxPredictor(opts.modelDir);
+  } catch (e) {
+    if (!opts.cv) throw e;
+    console.error(`bench growth: no usable ONNX model (${(e as Error).message}); --cv continues without inference timing`);
+  }
+  const modelForecastsUsed = opts.cv
+    ? (await leaveOneStudyOut(rows)).forecasts
+    : await modelForecasts(cases, (x) => onnx!.predict(x));
+  // leaveOneStudyOut returns cases grouped by study; re-key them to the file order.
+  const ordered = opts.cv ? reorderByStudy(cases, modelForecastsUsed) : modelForecastsUsed;
+  const locf = errorsByStudy(cases, locfForecasts(cases));
+  const methods: Record<string, ReturnType<typeof errorsByStudy> & { fitFailures?: number }> = {
+    model: errorsByStudy(cases, ordered),
+    locf,
+  };
+  for (const m of GROWTH_MODEL_NAMES) {
+    const { forecasts, failed } = classicalForecasts(cases, m);
+    methods[m] = { ...errorsByStudy(cases, forecasts), fitFailures: failed };
+  }
+  const baselineForecasts = await modelForecasts(cases, (x) => createBaselinePredictor().predict(x));
+  const result = {
+    data: { sha256, rows: rows.length, benchRows: cases.length },
+    model: opts.cv
+      ? "leave-one-study-out: trained in memory on the other studies, TS reference inference"
+      : `${onnx!.version} (onnxruntime)${onnx!.card.data && (onnx!.card.data as { sha256?: string }).sha256 === sha256 ? " IN-SAMPLE: trained on this file" : ""}`,
+    methods,
+    ratioToLocf: Object.fromEntries(
+      Object.entries(methods).map(([k, v]) => [
+        k,
+        {
+          overall: v.overall.maeMm / locf.overall.maeMm,
+          perStudy: Object.fromEntries(Object.entries(v.perStudy).map(([s, e]) => [s, e.maeMm / locf.perStudy[s]!.maeMm])),
+        },
+      ]),
+    ),
+    interval: { model: intervalSummary(cases, ordered), baselinePredictor: intervalSummary(cases, baselineForecasts) },
+    inferenceMsPer1000: onnx ? await inferenceMsPer1000(onnx, cases) : null,
+  };
+  if (opts.predictionsOut) writeFileSync(opts.predictionsOut, predictionsCsv(cases, ordered));
+  if (opts.json) {
+    console.log(JSON.stringify(result, null, 2));
+    return;
+  }
+  printReport(result);
+}
+
+function reorderByStudy(cases: readonly BenchCase[], grouped: readonly PointForecast[][]): PointForecast[][] {
+  const studies = [...new Set(cases.map((c) => c.row.study))].sort((a, b) => a - b);
+  const byId = new Map<string, PointForecast[]>();
+  let i = 0;
+  for (const s of studies) for (const c of cases.filter((x) => x.row.study === s)) byId.set(c.row.id, grouped[i++]!);
+  return cases.map((c) => byId.get(c.row.id)!);
+}
+
+function printReport(r: {
+  data: { rows: number; benchRows: number };
+  model: string;
+  methods: Record<string, ReturnType<typeof errorsByStudy> & { fitFailures?: number }>;
+  ratioToLocf: Record<string, { overall: number }>;
+  interval: Record<string, ReturnType<typeof intervalSummary>>;
+  inferenceMsPer1000: number | null;
+}): void {
+  const studies = Object.keys(r.methods.locf!.perStudy);
+  console.log(`growth bench: ${r.data.benchRows} rows with >= 6 readings of ${r.data.rows}; last 2 held out`);
+  console.log(`model: ${r.model}`);
+  const head = ["method", "MAE mm", "x LOCF", "MAE normvol", ...studies.map((s) => `S${s} mm (xLOCF)`), "fit fails"];
+  console.log(head.join("\t"));
+  for (const [name, m] of Object.entries(r.methods)) {
+    const loc = r.methods.locf!;
+    const per = studies.map((s) => `${m.perStudy[s]!.maeMm.toFixed(3)} (${(m.perStudy[s]!.maeMm / loc.perStudy[s]!.maeMm).toFixed(3)})`);
+    console.log([name, m.overall.maeMm.toFixed(3), r.ratioToLocf[name]!.overall.toFixed(3), m.overall.maeNormvol.toFixed(6), ...per, m.fitFailures ?? ""].join("\t"));
+  }
+  for (const [name, i] of Object.entries(r.interval)) {
+    console.log(
+      `${name}: 80% interval coverage ${i.coverage80.toFixed(3)} (${i.points} points), median width ${i.medianWidthMm.toFixed(2)} mm; ` +
+        `Brier p(PD) ${i.brier.toFixed(4)} vs base rate ${i.brierBaseRate.toFixed(4)} (rate ${i.baseRate.toFixed(3)})`,
+    );
+  }
+  console.log(`onnxruntime inference: ${r.inferenceMsPer1000 === null ? "n/a" : r.inferenceMsPer1000.toFixed(3)} ms per 1,000 forecasts (one batch, median of 20)`);
+}
+
+/** `bench growth --data FILE.csv [--json] [--predictions-out FILE] [--cv] [--model-dir DIR]`. */
+export function registerGrowthBench(bench: Command): void {
+  bench
+    .command("growth")
+    .description("growth forecasts: rows with >= 6 readings, last 2 held out (TumorGrowth.jl model battle)")
+    .option("--data <file>", "growth CSV", DEFAULT_GROWTH_DATA)
+    .option("--json", "print JSON")
+    .option("--predictions-out <file>", "CSV of the model's forecast per held-out point")
+    .option("--cv", "leave-one-study-out: the model is trained without the study it is scored on")
+    .option("--model-dir <dir>", "directory of growth.onnx + growth.card.json", DEFAULT_MODEL_DIR)
+    .action(runGrowthBench);
+}

@@ -30,12 +30,17 @@ export interface MatchInput {
   later: readonly Observation[];
   /** Skipped studies per earlier observation (same order), default 0. */
   skipped?: readonly number[];
-  /** Pairs (earlier id, later id) that must not be linked. */
+  /** Pairs (earlier id, later id) that must not be linked (wins over `forced`). */
   forbidden?: ReadonlySet<string>;
+  /** Pairs (earlier id, later id) that must be linked (people's corrections); they still inform the alignment. */
+  forced?: ReadonlySet<string>;
   config?: MatcherConfig;
 }
 
-/** Key of a forbidden pair in `MatchInput.forbidden`. */
+/** Subtracted from a forced pair's cost so every assignment takes it, while its real cost still ranks shifts. */
+const FORCE_BONUS = 1e6;
+
+/** Key of a pair in `MatchInput.forbidden` / `MatchInput.forced`. */
 export const pairKey = (earlierId: string, laterId: string): string => `${earlierId}\u0000${laterId}`;
 
 const toAlignPoints = (obs: readonly Observation[]): AlignPoint[] =>
@@ -51,7 +56,9 @@ export function costMatrix(input: MatchInput, shiftMm: Vec3): PairCost[][] {
   return input.earlier.map((a, i) =>
     input.later.map((b) => {
       const c = pairCost(a, b, { shiftMm, skippedStudies: input.skipped?.[i] ?? 0 }, config.cost);
-      return input.forbidden?.has(pairKey(a.id, b.id)) ? { ...c, total: Infinity } : c;
+      const key = pairKey(a.id, b.id);
+      if (input.forbidden?.has(key)) return { ...c, total: Infinity };
+      return input.forced?.has(key) ? { ...c, total: c.total - FORCE_BONUS } : c;
     }),
   );
 }
@@ -122,8 +129,11 @@ export function matchObservations(input: MatchInput): PairMatch {
     (s) => s !== best && s.objective < best.objective + 0.1 * config.gate && norm(subtract(s.shiftMm, best.shiftMm)) > radius,
   );
   const pairs = best.assigned.map(({ row, col, cost, groupRow, groupCol }) => {
+    const a = input.earlier[row]!.id;
+    const b = input.later[col]!.id;
+    if (input.forced?.has(pairKey(a, b))) return { a, b, cost: cost + FORCE_BONUS, confidence: 1, margin: 0 };
     const margin = pairMargin(best.groupTotals, groupRow, groupCol, config.gate);
-    return { a: input.earlier[row]!.id, b: input.later[col]!.id, cost, confidence: linkConfidence(cost, margin, config.confidence), margin };
+    return { a, b, cost, confidence: linkConfidence(cost, margin, config.confidence), margin };
   });
   return { pairs, alignment: { shiftMm: best.shiftMm, inliers, ambiguous: !normalized && (inliers < 2 || rival) } };
 }

@@ -33,6 +33,8 @@ export interface ForecastOptions {
 
 /** Maps a log-ratio quantile back to mm of diameter (never below 0). */
 export function logRatioToMm(q: number, lastMm: number): number {
+  // "No change" must give back the last size exactly, not up to rounding through exp/log.
+  if (q === 0) return Math.max(0, lastMm);
   return Math.max(0, Math.exp(q + logSize(lastMm)) - SIZE_OFFSET_MM);
 }
 

@@ -26,7 +26,7 @@ export function pctChange(value: Tenths, ref: Tenths): number | null {
   if (ref === 0) return null;
   const num = (value - ref) * 1000; // tenths of a percent, times ref
   const q = intDiv(2 * Math.abs(num) + ref, 2 * ref);
-  return (num < 0 ? -q : q) / 10;
+  return (num < 0 && q !== 0 ? -q : q) / 10; // never -0
 }
 
 /** value <= ref x (100 - pct)% exactly: PR against baseline (§6 rule 6). */

@@ -6,7 +6,7 @@ import { DEFAULT_MODEL_DIR } from "../forecast/load.ts";
 import { loadOnnxPredictor, type OnnxPredictor } from "../forecast/onnx.ts";
 import { createBaselinePredictor } from "../forecast/baseline.ts";
 import { leaveOneStudyOut } from "../train/cross-validate.ts";
-import { readGrowthCsv } from "../train/data.ts";
+import { DEFAULT_GROWTH_DATA, readGrowthCsv } from "../train/data.ts";
 import {
   benchCases,
   classicalForecasts,
@@ -18,14 +18,13 @@ import {
   type PointForecast,
 } from "../train/evaluate.ts";
 import { growthFeatures } from "../domain/growth/features.ts";
-import { DEFAULT_GROWTH_DATA } from "../cli/train.ts";
 
 interface GrowthBenchOptions {
   data: string;
   json?: boolean;
   predictionsOut?: string;
   cv?: boolean;
-  modelDir: string;
+  modelDir?: string;
 }
 
 /** Median ms per 1,000 forecasts of one onnxruntime batch run, over `reps` runs after a warm-up. */
@@ -57,7 +56,7 @@ async function runGrowthBench(opts: GrowthBenchOptions): Promise<void> {
   const cases = benchCases(rows);
   let onnx: OnnxPredictor | null = null;
   try {
-    onnx = await loadOnnxPredictor(opts.modelDir);
+    onnx = await loadOnnxPredictor(opts.modelDir ?? DEFAULT_MODEL_DIR);
   } catch (e) {
     if (!opts.cv) throw e;
     console.error(`bench growth: no usable ONNX model (${(e as Error).message}); --cv continues without inference timing`);
@@ -147,6 +146,6 @@ export function registerGrowthBench(bench: Command): void {
     .option("--json", "print JSON")
     .option("--predictions-out <file>", "CSV of the model's forecast per held-out point")
     .option("--cv", "leave-one-study-out: the model is trained without the study it is scored on")
-    .option("--model-dir <dir>", "directory of growth.onnx + growth.card.json", DEFAULT_MODEL_DIR)
+    .option("--model-dir <dir>", "directory of growth.onnx + growth.card.json (default: the repository's models/)")
     .action(runGrowthBench);
 }

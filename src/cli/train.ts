@@ -1,7 +1,6 @@
 import type { Command } from "commander";
+import { DEFAULT_GROWTH_DATA } from "../train/data.ts";
 import { runTraining } from "../train/run-training.ts";
-
-export const DEFAULT_GROWTH_DATA = "../shared/data/growth/laleh2022_train.csv";
 
 /** `train [--data FILE] [--out DIR] [--seed N]`: fits the growth model and writes models/. */
 export function registerTrain(program: Command): void {

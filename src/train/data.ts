@@ -15,6 +15,9 @@ export interface GrowthRow {
   normvol: number[];
 }
 
+/** Default training / benchmark file, relative to the repository root (data live outside the repo). */
+export const DEFAULT_GROWTH_DATA = "../shared/data/growth/laleh2022_train.csv";
+
 /** Longest lesion in the source data (mm): normvol = (diam / 228)^3. */
 export const NORMVOL_DIAM_MM = 228;
 

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { z } from "@hono/zod-openapi";
+import { HTTPException } from "hono/http-exception";
 import { AppError, type ErrorCode, type FieldIssue } from "../service/errors.ts";
 import { formatPath } from "../service/inputs/study.ts";
 
@@ -64,8 +65,10 @@ export function problemFromError(c: Context, err: unknown): Response {
     const issues = err.issues.map((i) => ({ path: formatPath(i.path), message: i.message }));
     return problem(c, "validation_failed", issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues);
   }
-  const status = (err as { status?: number } | null)?.status;
-  if (status === 413) return problem(c, "payload_too_large", "request body exceeds the configured limit");
+  if (err instanceof HTTPException) {
+    if (err.status === 413) return problem(c, "payload_too_large", "request body exceeds the configured limit");
+    if (err.status === 400) return problem(c, "validation_failed", `(body): ${err.message}`, [{ path: "(body)", message: err.message }]);
+  }
   console.error(`[${(c.get("requestId" as never) as string | undefined) ?? "-"}]`, err);
   return problem(c, "internal", "an unexpected error occurred; it has been logged with the request id");
 }

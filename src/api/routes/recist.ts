@@ -1,4 +1,67 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { setProtocol } from "../../service/set-protocol.ts";
+import { setRecistInputs } from "../../service/set-recist-inputs.ts";
+import { ctxFor } from "../access.ts";
+import { CohortParams, PatientParams, errorResponses, json } from "./common.ts";
 import { router } from "./router.ts";
 
-// Filled in by the module that owns these routes; registered in app.ts already.
-export const recistRoutes = router();
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const trackId = z.string().min(1).max(256);
+const NonTargetStatus = z.enum(["present", "absent", "unequivocal_progression", "not_evaluated"]);
+
+export const RecistInputsSchema = z
+  .object({
+    referenceDate: isoDate.nullable().optional().describe("treatment start / randomisation; anchors sdMinDays"),
+    designations: z
+      .array(z.object({ trackId, role: z.enum(["target", "non-target"]) }).strict())
+      .max(200)
+      .optional()
+      .describe("baseline roles set by a person; when absent, targets are proposed by the selection rules (marked proposed)"),
+    studyFlags: z
+      .record(
+        z.string().max(128),
+        z
+          .object({
+            tumorMarkersAboveNormal: z.boolean().optional(),
+            nonTargetStatus: z.record(trackId, NonTargetStatus).optional(),
+            tooSmallToMeasure: z.array(trackId).max(200).optional(),
+            equivocalNew: z.array(trackId).max(200).optional(),
+          })
+          .strict(),
+      )
+      .optional()
+      .describe("per follow-up study key: markers, non-target status, too-small-to-measure targets, equivocal new lesions"),
+  })
+  .strict()
+  .openapi("RecistInputs");
+
+const putInputs = createRoute({
+  method: "put",
+  path: "/v1/cohorts/{cohortId}/patients/{patientId}/recist",
+  tags: ["recist"],
+  summary: "Set a patient's RECIST inputs (designations, per-study flags, reference date); re-derives the patient",
+  request: { params: PatientParams, body: { required: true, content: { "application/json": { schema: RecistInputsSchema } } } },
+  responses: { 200: json(z.object({ changed: z.boolean(), revision: z.number().int() }), "stored"), ...errorResponses },
+});
+
+const putProtocol = createRoute({
+  method: "put",
+  path: "/v1/cohorts/{cohortId}/protocol",
+  tags: ["recist"],
+  summary: "Replace the cohort's RECIST protocol parameters (new version; every patient re-derived)",
+  request: {
+    params: CohortParams,
+    body: { required: true, content: { "application/json": { schema: z.object({ protocol: z.record(z.string(), z.unknown()) }).strict().openapi("ProtocolInput") } } },
+  },
+  responses: { 200: json(z.object({ protocolVersion: z.number().int(), changed: z.boolean(), patientsRederived: z.number().int() }), "stored"), ...errorResponses },
+});
+
+export const recistRoutes = router()
+  .openapi(putInputs, async (c) => {
+    const { cohortId, patientId } = c.req.valid("param");
+    return c.json(await setRecistInputs({ ctx: ctxFor(c, cohortId, "write"), cohortId, patientId, input: c.req.valid("json") }), 200);
+  })
+  .openapi(putProtocol, async (c) => {
+    const { cohortId } = c.req.valid("param");
+    return c.json(await setProtocol({ ctx: ctxFor(c, cohortId, "admin"), cohortId, protocol: c.req.valid("json").protocol }), 200);
+  });

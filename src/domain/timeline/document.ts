@@ -19,7 +19,7 @@ export interface PatientSummary {
   studyCount: number;
   trackCount: number;
   lastTimeDays: number;
-  spider: { timeDays: number; date: string | null; pctChangeFromBaseline: number | null; response: string | null }[];
+  spider: { timeDays: number; date: string | null; pctChangeFromBaseline: number | null; response: string | null; newLesion: boolean }[];
   bestPctChange: number | null;
   bestOverallResponse: { unconfirmed: string; confirmed: string } | null;
   progressionTimeDays: number | null;
@@ -91,6 +91,7 @@ export function buildTimeline<F>(
       date: s.date,
       pctChangeFromBaseline: i === 0 ? (valid && result.baselineSum ? 0 : null) : tp?.pctChangeFromBaseline ?? null,
       response: i === 0 ? null : tp?.overallResponse ?? null,
+      newLesion: tp?.newLesion ?? false,
     };
   });
   const pcts = spider.slice(1).map((p) => p.pctChangeFromBaseline).filter((p): p is number => p !== null);

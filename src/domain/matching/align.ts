@@ -63,6 +63,12 @@ const kindCompatible = (p: AlignPoint, q: AlignPoint): boolean => !p.kind || !q.
 export const priorDistance2 = (s: Vec3, prior: Vec3): number =>
   (s[0] / prior[0]) ** 2 + (s[1] / prior[1]) ** 2 + (s[2] / prior[2]) ** 2;
 
+/**
+ * Cost of a shift under a heavy-tailed (Cauchy-like) prior: about d²/2 near zero, but only
+ * logarithmic far out, so enough agreeing lesions can always outweigh an unusual shift.
+ */
+export const shiftPriorCost = (s: Vec3, prior: Vec3, weight: number): number => weight * Math.log1p(priorDistance2(s, prior) / 2);
+
 /** A candidate shift with the lesion pairs that support it. */
 export interface ShiftHypothesis {
   shiftMm: Vec3;

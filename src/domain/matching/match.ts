@@ -1,6 +1,6 @@
 import { type Vec3, norm, subtract } from "../geometry.ts";
 import type { Observation } from "../observation.ts";
-import { type AlignPoint, type Alignment, priorDistance2, shiftHypotheses } from "./align.ts";
+import { type AlignPoint, type Alignment, shiftHypotheses, shiftPriorCost } from "./align.ts";
 import { type AssignedPair, assignWithGate } from "./assign.ts";
 import { linkConfidence, pairMargin } from "./confidence.ts";
 import { duplicateGroups } from "./duplicates.ts";
@@ -87,7 +87,7 @@ function solveUnderShift(input: MatchInput, config: MatcherConfig, shiftMm: Vec3
   const objective =
     groupPairs.reduce((s, p) => s + p.cost, 0) +
     half * (groupsA.length + groupsB.length - 2 * groupPairs.length) +
-    (config.align.shiftPriorWeight * priorDistance2(shiftMm, config.align.shiftPriorMm)) / 2;
+    shiftPriorCost(shiftMm, config.align.shiftPriorMm, config.align.shiftPriorWeight);
   // Two groups matched: members pair up one-to-one inside them (series 1 with 1, 2 with 2).
   const assigned = groupPairs.flatMap(({ row, col }) => {
     const ga = groupsA[row]!, gb = groupsB[col]!;

@@ -9,6 +9,7 @@ import { loadPredictor, DEFAULT_MODEL_DIR } from "../../../src/forecast/load.ts"
 import { CARD_FILE, MODEL_FILE, type GrowthModelCard } from "../../../src/forecast/model-card.ts";
 import { createOnnxPredictor, loadOnnxPredictor } from "../../../src/forecast/onnx.ts";
 import { exportQuantileModelOnnx } from "../../../src/train/onnx-export.ts";
+import { forecastSeries } from "../../../src/domain/growth/forecast.ts";
 
 const featureRow = fc.array(fc.float({ min: -3, max: 3, noNaN: true }), { minLength: FEATURE_COUNT, maxLength: FEATURE_COUNT }).map((v) => Float32Array.from(v));
 
@@ -35,6 +36,16 @@ describe("committed model (models/growth.onnx) under onnxruntime-node", () => {
       }),
       { numRuns: 20 },
     );
+  });
+  it("drives forecastSeries: method model, the card's version, ordered interval", async () => {
+    const p = await loadOnnxPredictor(DEFAULT_MODEL_DIR);
+    const out = await forecastSeries([{ timesDays: [0, 42, 84, 126], sizesMm: [40, 30, 28, 33] }], [[42, 84, 365]], p);
+    for (const f of out[0]!) {
+      expect(f.method).toBe("model");
+      expect(f.modelVersion).toBe(p.card.modelVersion);
+      expect(f.q10Mm).toBeLessThanOrEqual(f.predMm);
+      expect(f.predMm).toBeLessThanOrEqual(f.q90Mm);
+    }
   });
   it("is what loadPredictor picks when the file exists", async () => {
     const p = await loadPredictor();

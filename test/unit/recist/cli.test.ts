@@ -14,10 +14,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 // src/cli.ts imports every command; while another command's module is missing, use the recist-only entry.
 const mainImports = [...readFileSync(path.join(root, "src/cli.ts"), "utf8").matchAll(/from "\.\/(cli\/[\w-]+\.ts)"/g)].map((m) => m[1]!);
 const mainRunnable = mainImports.every((f) => existsSync(path.join(root, "src", f)));
-const entries = [
-  ...(mainRunnable ? [["src/cli.ts"]] : []),
-  ["test/unit/recist/recist-cli-entry.ts"],
-] as const;
+const entries: string[] = [...(mainRunnable ? ["src/cli.ts"] : []), "test/unit/recist/recist-cli-entry.ts"];
 if (!mainRunnable) console.log("recist CLI tests: src/cli.ts has missing command modules, testing the recist-only entry");
 
 const run = (entry: string, args: string[], stdin?: string) =>

@@ -10,7 +10,19 @@ const envSchema = z.object({
   CORS_ORIGINS: z.string().default("").transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)),
   LESIONTRACK_MODEL_DIR: z.string().optional(),
   DB_POOL_SIZE: z.coerce.number().int().positive().max(200).default(10),
-});
+  /** Access control: how long a verified API key / JWT is trusted before its row is re-read (ms). */
+  API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
+  /** Optional JWT bearer tokens: keys from a JWKS URL or a local JWKS file (at most one). */
+  JWT_JWKS_URL: z.url().optional(),
+  JWT_JWKS_FILE: z.string().min(1).optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  /** Claim holding "cohort:role" scopes (space-separated string or array). */
+  JWT_SCOPES_CLAIM: z.string().min(1).default("scope"),
+  /** Requests per credential per window; 0 turns rate limiting off. */
+  RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(1200),
+  RATE_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(60_000),
+}).refine((e) => !(e.JWT_JWKS_URL && e.JWT_JWKS_FILE), { path: ["JWT_JWKS_FILE"], message: "set JWT_JWKS_URL or JWT_JWKS_FILE, not both" });
 
 export type Env = z.infer<typeof envSchema>;
 

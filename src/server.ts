@@ -6,6 +6,9 @@ import { migrateDb } from "./db/migrate.ts";
 import { databaseTarget, type Env } from "./env.ts";
 import { loadPredictor } from "./forecast/load.ts";
 import type { GrowthPredictor } from "./domain/growth/predictor.ts";
+import { authenticatorFromEnv } from "./auth/from-env.ts";
+import { rateLimit } from "./api/middleware/rate-limit.ts";
+import { lookupKey } from "./service/keys-lookup.ts";
 
 export interface Runtime {
   handle: DbHandle;
@@ -23,6 +26,9 @@ export async function openRuntime(env: Env, dbFlag?: string): Promise<Runtime> {
     clock: { now: () => new Date() },
     predictor,
     config: { bodyLimitBytes: env.BODY_LIMIT_BYTES, corsOrigins: env.CORS_ORIGINS },
+    // Every /v1 request needs an API key or JWT; limits are per credential.
+    authenticate: authenticatorFromEnv(env, (keyId) => lookupKey({ ctx: { db: handle.db }, keyId })),
+    ...(env.RATE_LIMIT_MAX > 0 ? { rateLimit: rateLimit({ limit: env.RATE_LIMIT_MAX, windowMs: env.RATE_LIMIT_WINDOW_MS }) } : {}),
   };
   return { handle, predictor, deps };
 }

@@ -6,6 +6,7 @@ import { checkHealth } from "../service/health.ts";
 import type { AppDeps, AppEnv, Principal } from "./env.ts";
 import { problem, problemFromError, validationHook } from "./errors.ts";
 import { requestId } from "./middleware/request-id.ts";
+import { cohortGuard } from "./middleware/auth.ts";
 import { cohortRoutes } from "./routes/cohorts.ts";
 import { patientRoutes } from "./routes/patients.ts";
 import { studyRoutes } from "./routes/studies.ts";
@@ -45,6 +46,7 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   if (deps.rateLimit) app.use("/v1/*", deps.rateLimit);
+  app.use("/v1/*", cohortGuard());
   app.use("/v1/*", async (c, next) => {
     const method = c.req.method;
     if ((method === "POST" || method === "PUT" || method === "PATCH") && !(c.req.header("content-type") ?? "").toLowerCase().includes("json")) {

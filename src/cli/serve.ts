@@ -3,6 +3,8 @@ import { parseEnv } from "../env.ts";
 import { listen, openRuntime } from "../server.ts";
 import { seedDemo } from "../service/seed-demo.ts";
 import { listPatients } from "../db/queries/patients.ts";
+import { createKey } from "../service/keys-create.ts";
+import { countActiveKeys } from "../service/keys-lookup.ts";
 
 export const DEMO_COHORT_ID = "demo";
 
@@ -25,6 +27,11 @@ export function registerServe(program: Command): void {
         if (existing.length === 0) {
           const r = await seedDemo({ ctx, cohortId: DEMO_COHORT_ID });
           console.log(`seeded demo cohort "${DEMO_COHORT_ID}": ${r.patients} patients, ${r.studies} studies`);
+        }
+        // Every /v1 route needs a key: the first demo start makes an admin key and shows it once.
+        if ((await countActiveKeys({ ctx })) === 0) {
+          const key = await createKey({ ctx, input: { name: "demo-admin", scopes: ["*:admin"] } });
+          console.log(`admin API key (scope *:admin; shown once, paste it into the web page or send it as X-API-Key): ${key.token}`);
         }
       }
       const port = opts.port !== undefined ? Number(opts.port) : env.PORT;

@@ -1,0 +1,44 @@
+import { readFileSync } from "node:fs";
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
+import type { Principal } from "../api/env.ts";
+import { scopesFromClaim } from "./scopes.ts";
+
+export interface JwtOptions {
+  /** Where the signing keys come from: an https/http JWKS URL, a local JWKS file, or a JWKS object. */
+  jwksUrl?: string;
+  jwksFile?: string;
+  jwks?: JSONWebKeySet;
+  issuer?: string;
+  audience?: string;
+  /** Claim holding `cohort:role` scopes (space-separated string or array); default `scope`. */
+  scopesClaim?: string;
+}
+
+export interface VerifiedJwt {
+  principal: Principal;
+  /** Seconds since epoch when the token stops being valid (cache entries never outlive it). */
+  exp: number | null;
+}
+
+/** Verifies bearer JWTs against the configured JWKS and maps their claims to our scopes. */
+export function createJwtVerifier(options: JwtOptions): (token: string) => Promise<VerifiedJwt | null> {
+  const keys: JWTVerifyGetKey = options.jwksUrl
+    ? createRemoteJWKSet(new URL(options.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 })
+    : createLocalJWKSet(options.jwks ?? (JSON.parse(readFileSync(options.jwksFile!, "utf8")) as JSONWebKeySet));
+  const claim = options.scopesClaim ?? "scope";
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify(token, keys, {
+        ...(options.issuer ? { issuer: options.issuer } : {}),
+        ...(options.audience ? { audience: options.audience } : {}),
+        requiredClaims: ["sub"],
+      });
+      return { principal: { id: `jwt:${payload.sub}`, kind: "jwt", scopes: scopesFromClaim(payload[claim]) }, exp: payload.exp ?? null };
+    } catch {
+      return null;
+    }
+  };
+}
+
+/** A JWT has three base64url parts; an API key never has a dot. */
+export const looksLikeJwt = (token: string): boolean => /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(token);

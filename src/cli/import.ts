@@ -1,9 +1,127 @@
+import { createReadStream, createWriteStream, statSync } from "node:fs";
+import { once } from "node:events";
 import type { Command } from "commander";
+import cliProgress from "cli-progress";
+import { parseEnv } from "../env.ts";
+import { openRuntime } from "../server.ts";
+import { generateDlInfo } from "../io/dl-info-generate.ts";
+import { importDeepLesion } from "../service/import-deeplesion.ts";
+import { importObservationsCsv } from "../service/import-csv.ts";
+import type { ImportProgress, ImportSummary } from "../service/import-summary.ts";
+import { AppError } from "../service/errors.ts";
 
-// Placeholder until the import module lands; the command exists so --help lists it.
-export function registerImport(program: Command): void {
-  program.command("import").description("import (not built yet)").action(() => {
-    console.error("import: not built yet");
+interface ImportOpts { cohort?: string; db?: string; createCohort?: boolean; json?: boolean }
+
+/** Peak resident memory while a command runs (sampled; the summary reports it). */
+function rssPeak() {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 100);
+  timer.unref();
+  return () => {
+    clearInterval(timer);
+    return Math.max(peak, process.memoryUsage().rss);
+  };
+}
+
+/** The file as a byte stream, feeding a progress bar on a terminal (by bytes: the row count is unknown until the end). */
+function fileSource(file: string) {
+  const size = statSync(file).size;
+  const bar = process.stdout.isTTY ? new cliProgress.SingleBar({ format: "import [{bar}] {percentage}% | {rows} rows | {patients} patients | {eta_formatted} left", hideCursor: true }, cliProgress.Presets.shades_classic) : null;
+  let bytes = 0;
+  const stream = createReadStream(file);
+  bar?.start(size, 0, { rows: 0, patients: 0 });
+  stream.on("data", (chunk) => (bytes += chunk.length));
+  return {
+    stream,
+    onProgress: (p: ImportProgress) => bar?.update(bytes, { rows: p.rowsRead, patients: p.patients }),
+    stop: () => {
+      bar?.update(size);
+      bar?.stop();
+    },
+  };
+}
+
+export function printSummary(s: ImportSummary, peakRssBytes: number, json: boolean): void {
+  if (json) {
+    console.log(JSON.stringify({ ...s, peakRssMiB: Math.round(peakRssBytes / 1048576) }, null, 2));
+    return;
+  }
+  console.log(`cohort ${s.cohortId} (${s.format}): ${s.rowsRead} rows read, ${s.rowsImported} imported, ${s.rowsRejected} rejected`);
+  console.log(`  ${s.patients} patients (${s.patientsChanged} changed), ${s.studies} studies, ${s.lesions} lesions, ${s.duplicatesMerged} duplicate measurements merged`);
+  console.log(`  ${s.seconds.toFixed(2)} s, ${s.rowsPerSecond} rows/s, peak RSS ${Math.round(peakRssBytes / 1048576)} MiB`);
+  for (const r of s.rejected) console.log(`  rejected line ${r.line}: ${r.reason}`);
+  if (s.rowsRejected > s.rejected.length) console.log(`  ... and ${s.rowsRejected - s.rejected.length} more rejected rows`);
+  if (s.aborted) console.log(`  ABORTED at ${s.aborted.line === null ? "end of file" : `line ${s.aborted.line}`}: ${s.aborted.reason}`);
+}
+
+async function writeLines(file: string, lines: Iterable<string>): Promise<number> {
+  const out = createWriteStream(file);
+  let n = 0;
+  for (const line of lines) {
+    if (!out.write(`${line}\n`)) await once(out, "drain");
+    n++;
+  }
+  out.end();
+  await once(out, "finish");
+  return n;
+}
+
+async function runImport(format: "deeplesion" | "csv", file: string, opts: ImportOpts): Promise<void> {
+  if (!opts.cohort) throw new Error("--cohort ID is required");
+  const peak = rssPeak();
+  const rt = await openRuntime(parseEnv(), opts.db);
+  const src = fileSource(file);
+  try {
+    const args = { ctx: { ...rt.deps, actor: `cli-import-${format}` }, cohortId: opts.cohort, source: src.stream, createCohort: opts.createCohort ?? false, onProgress: src.onProgress };
+    const summary = format === "deeplesion" ? await importDeepLesion(args) : await importObservationsCsv(args);
+    src.stop();
+    printSummary(summary, peak(), opts.json ?? false);
+    if (summary.aborted) process.exitCode = 1;
+  } catch (e) {
+    src.stop();
+    if (!(e instanceof AppError)) throw e;
+    console.error(`import ${format}: ${e.message}`);
     process.exitCode = 1;
-  });
+  } finally {
+    await rt.handle.close();
+  }
+}
+
+export function registerImport(program: Command): void {
+  const cmd = program.command("import").description("import DeepLesion DL_info.csv or the flat observations CSV into a cohort");
+  cmd
+    .command("deeplesion")
+    .description("import DeepLesion's DL_info.csv as released (streamed); or --generate N rows of the same shape to --out")
+    .argument("[file]", "DL_info.csv")
+    .option("--cohort <id>", "cohort to import into")
+    .option("--db <target>", "memory | PATH | postgres://... (default: DATABASE_URL, else ./data/pglite)")
+    .option("--create-cohort", "create the cohort when it does not exist")
+    .option("--json", "print the summary as JSON")
+    .option("--generate <rows>", "write a synthetic DL_info.csv with this many rows (patients and studies in the released proportions)")
+    .option("--patients <n>", "with --generate: number of patients")
+    .option("--studies <n>", "with --generate: number of studies")
+    .option("--seed <n>", "with --generate: random seed", "6")
+    .option("--out <file>", "with --generate: output file")
+    .action(async (file: string | undefined, opts: ImportOpts & { generate?: string; patients?: string; studies?: string; seed: string; out?: string }) => {
+      if (opts.generate) {
+        if (!opts.out) throw new Error("--generate needs --out FILE");
+        const n = await writeLines(opts.out, generateDlInfo({
+          rows: Number(opts.generate), seed: Number(opts.seed),
+          ...(opts.patients ? { patients: Number(opts.patients) } : {}), ...(opts.studies ? { studies: Number(opts.studies) } : {}),
+        }));
+        console.log(`wrote ${n - 1} rows to ${opts.out}`);
+        return;
+      }
+      if (!file) throw new Error("give the DL_info.csv file (or --generate N --out FILE)");
+      await runImport("deeplesion", file, opts);
+    });
+  cmd
+    .command("csv")
+    .description("import the flat observations CSV (one row per observation; see README)")
+    .argument("<file>", "observations CSV")
+    .option("--cohort <id>", "cohort to import into")
+    .option("--db <target>", "memory | PATH | postgres://...")
+    .option("--create-cohort", "create the cohort when it does not exist")
+    .option("--json", "print the summary as JSON")
+    .action(async (file: string, opts: ImportOpts) => runImport("csv", file, opts));
 }

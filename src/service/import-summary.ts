@@ -1,0 +1,104 @@
+import { findCohort } from "../db/queries/cohorts.ts";
+import type { Ctx } from "./context.ts";
+import { createCohort } from "./create-cohort.ts";
+import { AppError, notFound } from "./errors.ts";
+import { ingestPatient, type PatientBatch } from "./ingest-patient.ts";
+import { studyInput } from "./inputs/study.ts";
+import { formatPath } from "./inputs/study.ts";
+
+/** What an import reports (CLI prints it, the upload endpoint returns it as JSON). */
+export interface ImportSummary {
+  format: "deeplesion" | "csv";
+  cohortId: string;
+  rowsRead: number;
+  rowsImported: number;
+  rowsRejected: number;
+  patients: number;
+  patientsChanged: number;
+  studies: number;
+  /** Observations stored (one per lesion per study, after merging duplicate series). */
+  lesions: number;
+  duplicatesMerged: number;
+  /** Rejected rows, line and reason (the first MAX_REJECTED_LISTED; rowsRejected counts all). */
+  rejected: { line: number; reason: string }[];
+  /** Set when the file could not be read to its end (patients before it are imported). */
+  aborted: { line: number | null; reason: string } | null;
+  seconds: number;
+  rowsPerSecond: number;
+}
+
+export const MAX_REJECTED_LISTED = 1000;
+
+export interface ImportProgress {
+  rowsRead: number;
+  patients: number;
+}
+
+/** Accumulates a summary while patients stream through the one ingest path (one transaction each). */
+export class ImportRun {
+  readonly summary: ImportSummary;
+  private readonly started = performance.now();
+
+  constructor(
+    private readonly ctx: Ctx,
+    format: ImportSummary["format"],
+    cohortId: string,
+    private readonly onProgress?: (p: ImportProgress) => void,
+  ) {
+    this.summary = {
+      format, cohortId, rowsRead: 0, rowsImported: 0, rowsRejected: 0, patients: 0, patientsChanged: 0, studies: 0,
+      lesions: 0, duplicatesMerged: 0, rejected: [], aborted: null, seconds: 0, rowsPerSecond: 0,
+    };
+  }
+
+  reject(line: number, reason: string): void {
+    this.summary.rowsRead++;
+    this.summary.rowsRejected++;
+    if (this.summary.rejected.length < MAX_REJECTED_LISTED) this.summary.rejected.push({ line, reason });
+  }
+
+  /** Validates and ingests one patient; a patient the service refuses becomes rejected rows. */
+  async patient(batch: PatientBatch, lines: number[], extra: { duplicatesMerged?: number } = {}): Promise<void> {
+    const s = this.summary;
+    try {
+      const studies = batch.studies.map((st, i) => {
+        const parsed = studyInput.safeParse(st.input);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]!;
+          throw new AppError("validation_failed", `study ${st.studyKey}: ${formatPath(issue.path)}: ${issue.message}`, [{ path: `studies[${i}].${formatPath(issue.path)}`, message: issue.message }]);
+        }
+        return { studyKey: st.studyKey, input: parsed.data };
+      });
+      const r = await ingestPatient({ ctx: this.ctx, cohortId: s.cohortId, batch: { ...batch, studies } });
+      s.rowsRead += lines.length;
+      s.rowsImported += lines.length;
+      s.patients++;
+      if (r.changed) s.patientsChanged++;
+      s.studies += studies.length;
+      s.lesions += studies.reduce((n, st) => n + st.input.observations.length, 0);
+      s.duplicatesMerged += extra.duplicatesMerged ?? 0;
+    } catch (e) {
+      if (!(e instanceof AppError) || e.code !== "validation_failed") throw e;
+      for (const line of lines) this.reject(line, `patient ${batch.patientId}: ${e.message}`);
+    }
+    this.onProgress?.({ rowsRead: s.rowsRead, patients: s.patients });
+  }
+
+  abort(line: number | null, reason: string): void {
+    this.summary.aborted = { line, reason };
+  }
+
+  finish(): ImportSummary {
+    const s = this.summary;
+    s.seconds = Math.round((performance.now() - this.started) / 10) / 100;
+    s.rowsPerSecond = s.seconds > 0 ? Math.round(s.rowsRead / s.seconds) : s.rowsRead;
+    return s;
+  }
+}
+
+/** The cohort an import writes to: must exist, unless the caller asks to create it. */
+export async function ensureImportCohort(ctx: Ctx, cohortId: string, createIfMissing: boolean, name: string): Promise<void> {
+  if (await findCohort(ctx.db, cohortId)) return;
+  if (!createIfMissing) throw notFound(`cohort ${cohortId}`);
+  await createCohort({ ctx, input: { cohortId, name, protocol: {}, settings: { scanIntervalDays: 56, bodySizeMm: [350, 300, 900] } } });
+}

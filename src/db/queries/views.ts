@@ -1,0 +1,24 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import { cohorts, patientTimelines } from "../schema/index.ts";
+import type { Db, Tx } from "../client.ts";
+
+export interface CohortSummaryRow {
+  /** Null when the cohort exists but no patient has a stored timeline yet. */
+  patientId: string | null;
+  summary: Record<string, unknown> | null;
+  protocol: Record<string, unknown>;
+}
+
+/**
+ * Every stored per-patient summary of one cohort, with the cohort's protocol, in one query
+ * (a left join from the cohort, so an unknown cohort gives no rows and an empty one a single
+ * row with a null patient). Reads only patient_timelines.summary, never the timeline bodies.
+ */
+export async function readCohortSummaries(db: Db | Tx, cohortId: string): Promise<CohortSummaryRow[]> {
+  return db
+    .select({ patientId: patientTimelines.patientId, summary: patientTimelines.summary, protocol: cohorts.protocol })
+    .from(cohorts)
+    .leftJoin(patientTimelines, and(eq(patientTimelines.cohortId, cohorts.cohortId), sql`coalesce((${patientTimelines.summary}->>'studyCount')::int, 0) > 0`))
+    .where(eq(cohorts.cohortId, cohortId))
+    .orderBy(asc(patientTimelines.patientId));
+}

@@ -11,7 +11,7 @@ import { cohortRoutes } from "./routes/cohorts.ts";
 import { patientRoutes } from "./routes/patients.ts";
 import { studyRoutes } from "./routes/studies.ts";
 import { viewRoutes } from "./routes/views.ts";
-import { importRoutes } from "./routes/imports.ts";
+import { importRoutes, isStreamedUpload } from "./routes/imports.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { correctionRoutes } from "./routes/corrections.ts";
 import { recistRoutes } from "./routes/recist.ts";
@@ -27,10 +27,9 @@ export function createApp(deps: AppDeps) {
   if (deps.config.corsOrigins.length > 0) {
     app.use("*", cors({ origin: deps.config.corsOrigins, exposeHeaders: ["etag", "x-request-id", "retry-after"], maxAge: 600 }));
   }
-  app.use(
-    "/v1/*",
-    bodyLimit({ maxSize: deps.config.bodyLimitBytes, onError: (c) => problem(c, "payload_too_large", `request body exceeds ${deps.config.bodyLimitBytes} bytes`) }),
-  );
+  const jsonBodyLimit = bodyLimit({ maxSize: deps.config.bodyLimitBytes, onError: (c) => problem(c, "payload_too_large", `request body exceeds ${deps.config.bodyLimitBytes} bytes`) });
+  // CSV uploads stream into the import with their own limit (routes/imports.ts), never buffered here.
+  app.use("/v1/*", (c, next) => (isStreamedUpload(c.req.path) ? next() : jsonBodyLimit(c, next)));
   app.use("/v1/*", async (c, next) => {
     let principal = OPEN_ACCESS;
     if (deps.authenticate) {
@@ -49,7 +48,7 @@ export function createApp(deps: AppDeps) {
   app.use("/v1/*", cohortGuard());
   app.use("/v1/*", async (c, next) => {
     const method = c.req.method;
-    if ((method === "POST" || method === "PUT" || method === "PATCH") && !(c.req.header("content-type") ?? "").toLowerCase().includes("json")) {
+    if ((method === "POST" || method === "PUT" || method === "PATCH") && !(c.req.header("content-type") ?? "").toLowerCase().includes("json") && !isStreamedUpload(c.req.path)) {
       return problem(c, "unsupported_media_type", "send the body as application/json");
     }
     c.get("ctx").route = `${method} ${c.req.routePath}`;

@@ -8,6 +8,10 @@ import { planForecasts } from "../domain/timeline/forecast-plan.ts";
 import { nowIso, type Ctx } from "./context.ts";
 import { notFound } from "./errors.ts";
 
+/** Four decimals are finer than any CT measurement; this keeps stored timelines small and readable. */
+const roundForJson = (_key: string, value: unknown): unknown =>
+  typeof value === "number" && !Number.isInteger(value) ? Math.round(value * 1e4) / 1e4 : value;
+
 /**
  * Re-derives everything of one patient from stored facts (studies, observations, people's
  * corrections and RECIST inputs) and stores tracks, links and the timeline document, in the
@@ -47,7 +51,7 @@ export async function recomputePatient({ ctx, tx, cohortId, patientId }: { ctx: 
     {
       tracks: derivation.tracks.map((t) => ({ trackId: t.trackId, label: t.label, observationIds: t.points.map((p) => p.observationId) })),
       links: derivation.links,
-      timelineBody: JSON.stringify(document),
+      timelineBody: JSON.stringify(document, roundForJson),
       summary: summary as unknown as Record<string, unknown>,
       revision: patientRow.revision,
     },

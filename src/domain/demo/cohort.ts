@@ -71,13 +71,14 @@ export function generateDemoCohort(options: DemoOptions = {}): DemoPatient[] {
     const addLesion = (born: number) => {
       const site = pick(random, SITES);
       const size = site.nodal ? 16 + random() * 20 : 11 + random() * 40;
-      const base = course === "responder" ? -0.012 : course === "progressor" ? 0.006 : course === "stable" ? 0 : random() < 0.5 ? -0.01 : 0.008;
+      // log-size change per day: responders halve in about 4 months, progressors double in about 10
+      const base = course === "responder" ? -0.006 : course === "progressor" ? 0.0023 : course === "stable" ? 0 : random() < 0.5 ? -0.005 : 0.002;
       lesions.push({
         key: `L${lesions.length + 1}`,
         site,
         pos: site.centre.map((c) => c + gaussian(random) * 25),
         size,
-        rate: base + gaussian(random) * 0.003,
+        rate: base + gaussian(random) * 0.001,
         born,
         dies: random() < 0.08 ? intBetween(random, born + 1, studyCount + 1) : studyCount + 1,
         signature: Array.from({ length: dim }, () => gaussian(random)),
@@ -98,7 +99,9 @@ export function generateDemoCohort(options: DemoOptions = {}): DemoPatient[] {
       for (const l of lesions) {
         if (s < l.born || s >= l.dies) continue;
         const bornDay = l.born === 0 ? 0 : elapsed - 30;
-        const trueSize = l.size * Math.exp(l.rate * Math.max(0, elapsed - bornDay) * (l.born === 0 ? 1 : 0.5));
+        // growth saturates (Gompertz-like cap at 150 mm); responders keep a small residual
+        const grown = l.size * Math.exp(l.rate * Math.max(0, elapsed - bornDay) * (l.born === 0 ? 1 : 0.5));
+        const trueSize = Math.min(150, grown);
         const measured = trueSize + gaussian(random) * 1.5;
         if (measured < 4) continue; // too small to see: the lesion is missed or gone
         const longAxis = Math.round(measured * 10) / 10;

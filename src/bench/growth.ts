@@ -67,13 +67,13 @@ async function runGrowthBench(opts: GrowthBenchOptions): Promise<void> {
   // leaveOneStudyOut returns cases grouped by study; re-key them to the file order.
   const ordered = opts.cv ? reorderByStudy(cases, modelForecastsUsed) : modelForecastsUsed;
   const locf = errorsByStudy(cases, locfForecasts(cases));
-  const methods: Record<string, ReturnType<typeof errorsByStudy> & { fitFailures?: number }> = {
+  const methods: Record<string, ReturnType<typeof errorsByStudy> & { fitFailures?: number; notConverged?: number }> = {
     model: errorsByStudy(cases, ordered),
     locf,
   };
   for (const m of GROWTH_MODEL_NAMES) {
-    const { forecasts, failed } = classicalForecasts(cases, m);
-    methods[m] = { ...errorsByStudy(cases, forecasts), fitFailures: failed };
+    const { forecasts, failed, notConverged } = classicalForecasts(cases, m);
+    methods[m] = { ...errorsByStudy(cases, forecasts), fitFailures: failed, notConverged };
   }
   const baselineForecasts = await modelForecasts(cases, (x) => createBaselinePredictor().predict(x));
   const result = {
@@ -113,7 +113,7 @@ function reorderByStudy(cases: readonly BenchCase[], grouped: readonly PointFore
 function printReport(r: {
   data: { rows: number; benchRows: number };
   model: string;
-  methods: Record<string, ReturnType<typeof errorsByStudy> & { fitFailures?: number }>;
+  methods: Record<string, ReturnType<typeof errorsByStudy> & { fitFailures?: number; notConverged?: number }>;
   ratioToLocf: Record<string, { overall: number }>;
   interval: Record<string, ReturnType<typeof intervalSummary>>;
   inferenceMsPer1000: number | null;
@@ -121,12 +121,12 @@ function printReport(r: {
   const studies = Object.keys(r.methods.locf!.perStudy);
   console.log(`growth bench: ${r.data.benchRows} rows with >= 6 readings of ${r.data.rows}; last 2 held out`);
   console.log(`model: ${r.model}`);
-  const head = ["method", "MAE mm", "x LOCF", "MAE normvol", ...studies.map((s) => `S${s} mm (xLOCF)`), "fit fails"];
+  const head = ["method", "MAE mm", "x LOCF", "MAE normvol", ...studies.map((s) => `S${s} mm (xLOCF)`), "fit fails (LOCF used)", "not converged"];
   console.log(head.join("\t"));
   for (const [name, m] of Object.entries(r.methods)) {
     const loc = r.methods.locf!;
     const per = studies.map((s) => `${m.perStudy[s]!.maeMm.toFixed(3)} (${(m.perStudy[s]!.maeMm / loc.perStudy[s]!.maeMm).toFixed(3)})`);
-    console.log([name, m.overall.maeMm.toFixed(3), r.ratioToLocf[name]!.overall.toFixed(3), m.overall.maeNormvol.toFixed(6), ...per, m.fitFailures ?? ""].join("\t"));
+    console.log([name, m.overall.maeMm.toFixed(3), r.ratioToLocf[name]!.overall.toFixed(3), m.overall.maeNormvol.toFixed(6), ...per, m.fitFailures ?? "", m.notConverged ?? ""].join("\t"));
   }
   for (const [name, i] of Object.entries(r.interval)) {
     console.log(

@@ -75,16 +75,21 @@ export const locfForecasts = (cases: readonly BenchCase[]): PointForecast[][] =>
   cases.map((c) => c.targets.map(() => ({ predMm: c.lastMm })));
 
 /** Per-row classical fit on the history; rows it cannot fit fall back to LOCF and are counted. */
-export function classicalForecasts(cases: readonly BenchCase[], model: GrowthModelName): { forecasts: PointForecast[][]; failed: number } {
+export function classicalForecasts(
+  cases: readonly BenchCase[],
+  model: GrowthModelName,
+): { forecasts: PointForecast[][]; failed: number; notConverged: number } {
   let failed = 0;
+  let notConverged = 0;
   const forecasts = cases.map((c) => {
     const fit = fitGrowthModel(model, c.history);
     const tLast = c.history.timesDays[c.history.timesDays.length - 1] ?? 0;
     const ok = fit !== null && c.targets.every((t) => Number.isFinite(fit.predictMm(tLast + t.horizonDays)));
     if (!ok) failed++;
+    else if (!fit.converged) notConverged++;
     return c.targets.map((t) => ({ predMm: ok ? fit.predictMm(tLast + t.horizonDays) : c.lastMm }));
   });
-  return { forecasts, failed };
+  return { forecasts, failed, notConverged };
 }
 
 export interface ErrorSummary {

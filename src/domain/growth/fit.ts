@@ -23,7 +23,7 @@ export interface GrowthFit {
 }
 
 /** Fits one classical model by bounded least squares on diameters; null if too few points. */
-export function fitGrowthModel(name: GrowthModelName, series: SizeSeries, maxIterations = 200): GrowthFit | null {
+export function fitGrowthModel(name: GrowthModelName, series: SizeSeries, maxIterations = 500): GrowthFit | null {
   const model = GROWTH_MODELS[name];
   const n = series.sizesMm.length;
   if (n < model.params.length || n !== series.timesDays.length) return null;

@@ -10,8 +10,12 @@ export interface LmOptions {
   max: readonly number[];
   /** Maximum iterations. Default 200. */
   maxIterations?: number;
-  /** Converged when the relative SSE decrease of an accepted step is below this. Default 1e-10. */
+  /** Converged when the relative SSE decrease of an accepted step is below this. Default 1e-8. */
   relativeTolerance?: number;
+  /** Converged when no parameter moved by more than this relative amount. Default 1e-8. */
+  stepTolerance?: number;
+  /** Converged when SSE falls below this (an exact fit). Default 1e-12 * sum(y^2). */
+  absoluteTolerance?: number;
   /** Initial damping (multiplies diag(J'J)). Default 1e-3. */
   damping?: number;
 }
@@ -52,7 +56,9 @@ export function levenbergMarquardt(
   options: LmOptions,
 ): LmResult {
   const maxIterations = options.maxIterations ?? 200;
-  const tol = options.relativeTolerance ?? 1e-10;
+  const tol = options.relativeTolerance ?? 1e-8;
+  const xtol = options.stepTolerance ?? 1e-8;
+  const atol = options.absoluteTolerance ?? 1e-12 * y.reduce((a, v) => a + v * v, 0);
   const clamp = (p: number[]): number[] => p.map((v, k) => Math.min(options.max[k]!, Math.max(options.min[k]!, v)));
   const sseOf = (p: readonly number[]): number => {
     let s = 0;
@@ -88,12 +94,12 @@ export function levenbergMarquardt(
       const sseNext = step ? sseOf(next) : Infinity;
       if (sseNext < sse) {
         const relative = (sse - sseNext) / Math.max(sse, 1e-300);
-        const moved = next.some((v, j) => Math.abs(v - p[j]!) > 1e-12 * Math.max(1, Math.abs(v)));
+        const moved = next.some((v, j) => Math.abs(v - p[j]!) > xtol * Math.max(1, Math.abs(v)));
         p = next;
         sse = sseNext;
         mu = Math.max(mu / 3, 1e-12);
         accepted = true;
-        converged = relative < tol || !moved;
+        converged = relative < tol || !moved || sse <= atol;
       } else {
         mu *= 4;
       }

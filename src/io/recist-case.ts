@@ -33,6 +33,8 @@ export const paramsSchema = z.object({
   icpdAbsoluteMm: mm,
 }).partial() satisfies z.ZodType<Partial<Params>>;
 
+// Lenient where the contract's meaning is unambiguous: omitted non-target / new-lesion lists are empty.
+
 /** One flat object checked per status, so a missing field is reported at its own path. */
 const targetObs = z.object({
   id: z.string(),
@@ -58,7 +60,7 @@ const followUp = z.object({
   tumorMarkersAboveNormal: z.boolean().optional(),
   symptomDriven: z.boolean().optional(),
   targets: z.array(targetObs),
-  nonTargets: z.array(z.object({ id: z.string(), status: lesionStatus, increasedSinceLast: z.boolean().optional() })),
+  nonTargets: z.array(z.object({ id: z.string(), status: lesionStatus, increasedSinceLast: z.boolean().optional() })).default([]),
   newLesions: z.array(z.object({
     id: z.string(),
     organ: z.string(),
@@ -67,7 +69,7 @@ const followUp = z.object({
     value: mm.optional(),
     status: lesionStatus,
     increasedSinceLast: z.boolean().optional(),
-  })),
+  })).default([]),
 });
 
 export const inputSchema = z.object({
@@ -76,7 +78,7 @@ export const inputSchema = z.object({
     date: isoDate,
     sliceThicknessMm: z.number().finite().positive().optional(),
     targets: z.array(z.object({ id: z.string(), organ: z.string(), nodal: z.boolean(), value: mm })),
-    nonTargets: z.array(z.object({ id: z.string(), organ: z.string(), nodal: z.boolean() })),
+    nonTargets: z.array(z.object({ id: z.string(), organ: z.string(), nodal: z.boolean() })).default([]),
   }),
   followUps: z.array(followUp),
 });

@@ -65,3 +65,16 @@ describe("parseRecistDocument", () => {
     if (!r.ok) expect(r.message).toMatch(/^invalid JSON/);
   });
 });
+
+describe("parseRecistDocument leniency", () => {
+  it("reads omitted non-target and new-lesion lists as empty", () => {
+    const doc = valid() as unknown as { input: { baseline: Record<string, unknown>; followUps: Record<string, unknown>[] } };
+    delete doc.input.baseline.nonTargets;
+    delete doc.input.followUps[0]!.nonTargets;
+    delete doc.input.followUps[0]!.newLesions;
+    const r = parseRecistDocument(JSON.stringify(doc));
+    if (!r.ok) throw new Error(r.message);
+    expect(r.cases[0]!.input.baseline.nonTargets).toEqual([]);
+    expect(r.cases[0]!.input.followUps[0]!.newLesions).toEqual([]);
+  });
+});

@@ -1,9 +1,6 @@
 /**
- * From matched lesion tracks to the engine's contract Input, for the service. Deliberately simple:
- * first study = baseline; a target's size is its LD (short axis if nodal) rounded to 0.1 mm; a target
- * track missing at a follow-up has disappeared; a track first seen after baseline is a new lesion
- * (a node only once SA >= pathologicalNodeMm); non-targets are present when observed, absent when not.
- * Without designations, targets are PROPOSED by §3.2: measurable, largest first, per-organ and total limits.
+ * From matched lesion tracks to the engine's contract Input, for the service: a deliberately
+ * simple, documented mapping; the reader's judgement comes in through designations and flags.
  */
 import { evaluateCase } from "./evaluate.ts";
 import { toTenths, fromTenths } from "./exact.ts";
@@ -71,7 +68,13 @@ export function proposeDesignations(baselineTracks: readonly { track: TrackForRe
   return baselineTracks.map(({ track }) => ({ trackId: track.trackId, role: chosen.has(track.trackId) ? "target" : "non-target" }));
 }
 
-/** Builds the contract Input from tracks (see the file comment for the mapping rules). */
+/**
+ * Builds the contract Input from tracks. First study = baseline; sizes are the LD (short axis for
+ * nodes) rounded to 0.1 mm. A target missing at a follow-up has disappeared; a track first seen
+ * after baseline is a new lesion (a node only once its SA >= pathologicalNodeMm), listed from then
+ * on (absent once gone); non-targets are present when seen (nodes: SA >= pathologicalNodeMm), else
+ * absent; flags override. Without designations, targets are proposed by §3.2 (`proposed: true`).
+ */
 export function inputFromTracks(args: TracksArgs): TracksInput {
   const p = resolveParams(args.params);
   const sliceMm = args.sliceThicknessMm ?? DEFAULT_SLICE_THICKNESS_MM;

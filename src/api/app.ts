@@ -51,7 +51,8 @@ export function createApp(deps: AppDeps) {
     if ((method === "POST" || method === "PUT" || method === "PATCH") && !(c.req.header("content-type") ?? "").toLowerCase().includes("json") && !isStreamedUpload(c.req.path)) {
       return problem(c, "unsupported_media_type", "send the body as application/json");
     }
-    c.get("ctx").route = `${method} ${c.req.routePath}`;
+    // Read when a use case runs (inside the handler), so the audit log names the route, not "/v1/*".
+    Object.defineProperty(c.get("ctx"), "route", { get: () => `${method} ${c.req.routePath}`, enumerable: true, configurable: true });
     await next();
   });
 

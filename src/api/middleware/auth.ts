@@ -3,14 +3,23 @@ import { hasRole } from "../access.ts";
 import type { AppEnv } from "../env.ts";
 import { problem } from "../errors.ts";
 
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
 /**
- * Answers 404 for any `/v1/cohorts/{cohortId}/...` request whose credential holds no scope on
- * that cohort, before the route parses anything: existence (or a validation message) cannot
- * leak, even from a route that forgets ctxFor. The role a route needs is still checked there.
+ * Checked before any route parses its input, for every `/v1/cohorts/{cohortId}/...` request:
+ * no scope on the cohort = 404 (existence and validation messages cannot leak, even from a
+ * route that forgets ctxFor); read-only scope on a non-GET = 403. Routes needing admin still
+ * say so through ctxFor. Creating a cohort needs `*:admin`, also checked before parsing.
  */
 export const cohortGuard = (): MiddlewareHandler<AppEnv> => async (c, next) => {
   const cohortId = cohortOfPath(c.req.path);
-  if (cohortId !== null && !hasRole(c.get("principal"), cohortId, "read")) return problem(c, "not_found", `cohort ${cohortId} not found`);
+  if (cohortId === null && c.req.method === "POST" && c.req.path === "/v1/cohorts" && !c.get("principal").scopes.some((s) => s.cohortId === "*" && s.role === "admin"))
+    return problem(c, "forbidden", "creating a cohort needs an admin credential for all cohorts (scope *:admin)");
+  if (cohortId !== null) {
+    const p = c.get("principal");
+    if (!hasRole(p, cohortId, "read")) return problem(c, "not_found", `cohort ${cohortId} not found`);
+    if (!SAFE_METHODS.has(c.req.method) && !hasRole(p, cohortId, "write")) return problem(c, "forbidden", `this credential may not write to cohort ${cohortId}`);
+  }
   await next();
 };
 

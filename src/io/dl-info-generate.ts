@@ -79,7 +79,7 @@ export function* generateDlInfo(options: DlGenerateOptions = {}): Generator<stri
         }
         const series = duplicate ? 2 : 1;
         const z = duplicate ? 1 : sliceMm;
-        const jitter = duplicate ? 0.003 : 0;
+        const jitter = duplicate ? 0.003 : 0.006;
         const norm = lesion.norm.map((v) => Math.min(1, Math.max(0, v + jitter * gaussian(random)))) as [number, number, number];
         const longPx = (lesion.longMm * (duplicate ? 1 + 0.08 * gaussian(random) : 1)) / spacing;
         const shortPx = longPx * lesion.ratio;

@@ -12,6 +12,8 @@ export interface JwtOptions {
   audience?: string;
   /** Claim holding `cohort:role` scopes (space-separated string or array); default `scope`. */
   scopesClaim?: string;
+  /** Clock for exp/nbf checks (tests); default the system clock. */
+  now?: () => number;
 }
 
 export interface VerifiedJwt {
@@ -32,6 +34,7 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
         ...(options.issuer ? { issuer: options.issuer } : {}),
         ...(options.audience ? { audience: options.audience } : {}),
         requiredClaims: ["sub"],
+        ...(options.now ? { currentDate: new Date(options.now()) } : {}),
       });
       return { principal: { id: `jwt:${payload.sub}`, kind: "jwt", scopes: scopesFromClaim(payload[claim]) }, exp: payload.exp ?? null };
     } catch {

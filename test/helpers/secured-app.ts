@@ -74,7 +74,7 @@ export async function createSecuredTestApp(backend: Backend, options: SecuredOpt
   });
   authenticator = createAuthenticator({
     lookupKey: (keyId) => lookupKey({ ctx: { db: t.handle.db }, keyId }),
-    verifyJwt: createJwtVerifier({ ...source, issuer: JWT_ISSUER, audience: JWT_AUDIENCE }),
+    verifyJwt: createJwtVerifier({ ...source, issuer: JWT_ISSUER, audience: JWT_AUDIENCE, ...(options.now ? { now: options.now } : {}) }),
     cacheTtlMs: options.cacheTtlMs ?? 0,
     ...(options.now ? { now: options.now } : {}),
   });

@@ -1,0 +1,174 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+import type { ServerType } from "@hono/node-server";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Principal } from "../../src/api/env.ts";
+import { parseEnv } from "../../src/env.ts";
+import { listen, openRuntime, type Runtime } from "../../src/server.ts";
+import { seedDemo } from "../../src/service/seed-demo.ts";
+
+const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+const SHOTS = resolve("test-output/screenshots");
+const API_KEY = "e2e-secret-key";
+
+/** CHROMIUM_PATH, else the Debian / Ubuntu package names on PATH. */
+function findChromium(): string | null {
+  if (process.env.CHROMIUM_PATH && existsSync(process.env.CHROMIUM_PATH)) return process.env.CHROMIUM_PATH;
+  for (const name of ["chromium", "chromium-browser", "google-chrome"]) {
+    try {
+      const found = execFileSync("which", [name], { encoding: "utf8" }).trim();
+      if (found) return found;
+    } catch {
+      /* not on PATH */
+    }
+  }
+  return null;
+}
+
+const executablePath = findChromium();
+if (!executablePath) console.warn("[e2e] no Chromium found (install Debian's `chromium` or set CHROMIUM_PATH): the browser test is skipped");
+
+/** Pixels of a chart's canvas that are strongly coloured: axes, grid and reference lines are grey, data is not. */
+async function colouredPixels(page: Page, chart: string): Promise<number> {
+  return page.$eval(`figure[data-chart="${chart}"] canvas`, (c) => {
+    const canvas = c as HTMLCanvasElement;
+    const d = canvas.getContext("2d")!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i + 3]! > 200 && Math.max(d[i]!, d[i + 1]!, d[i + 2]!) - Math.min(d[i]!, d[i + 1]!, d[i + 2]!) > 60) n++;
+    return n;
+  });
+}
+
+async function chartStats(page: Page, chart: string) {
+  const fig = page.locator(`figure[data-chart="${chart}"][data-rendered="true"]`);
+  await fig.waitFor({ timeout: 15_000 });
+  return { series: Number(await fig.getAttribute("data-series")), points: Number(await fig.getAttribute("data-points")), coloured: await colouredPixels(page, chart) };
+}
+
+describe.skipIf(!executablePath)("web page in headless Chromium", () => {
+  let rt: Runtime;
+  let server: ServerType;
+  let base: string;
+  let browser: Browser;
+  let requireKey = false;
+  const seenKeys: string[] = [];
+  const api = async (path: string) => (await fetch(`${base}/v1${path}`, { headers: requireKey ? { "x-api-key": API_KEY } : {} })).json() as Promise<any>;
+
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    rt = await openRuntime(parseEnv({}), "memory");
+    const admin: Principal = { id: "e2e", kind: "api-key", scopes: [{ cohortId: "*", role: "admin" }] };
+    const deps = {
+      ...rt.deps,
+      authenticate: async (req: Request) => {
+        const key = req.headers.get("x-api-key");
+        if (key) seenKeys.push(key);
+        return !requireKey || key === API_KEY ? admin : null;
+      },
+    };
+    await seedDemo({ ctx: { ...rt.deps, actor: "e2e-seed" }, cohortId: "demo", options: { patients: 8 } });
+    const started = await listen(deps, 0, "127.0.0.1");
+    server = started.server;
+    base = `http://127.0.0.1:${started.port}`;
+    browser = await chromium.launch({ executablePath: executablePath!, args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((r) => server?.close(r));
+    await rt?.handle.close();
+  });
+
+  it("goes from the cohort list to the cohort charts to a patient's timeline, each drawing real data", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    page.on("console", (m) => m.type() === "error" && problems.push(m.text()));
+    page.on("pageerror", (e) => problems.push(e.message));
+    page.on("requestfailed", (r) => problems.push(`failed: ${r.url()}`));
+    page.on("response", (r) => r.status() >= 400 && problems.push(`${r.status()} ${r.url()}`));
+    const offOrigin: string[] = [];
+    page.on("request", (r) => !r.url().startsWith(base) && offOrigin.push(r.url()));
+
+    await page.goto(`${base}/ui`);
+    const demoLink = page.locator('a[data-cohort="demo"]');
+    await demoLink.waitFor();
+    await page.screenshot({ path: `${SHOTS}/1-cohorts.png` });
+    await demoLink.click();
+
+    const [waterfall, spider, swimmer] = await Promise.all([api("/cohorts/demo/waterfall"), api("/cohorts/demo/spider"), api("/cohorts/demo/swimmer")]);
+    expect(waterfall.patients.length).toBeGreaterThan(0);
+    const wf = await chartStats(page, "waterfall");
+    expect(wf.points).toBe(waterfall.patients.length);
+    expect(wf.series).toBe(new Set(waterfall.patients.map((p: any) => p.response ?? "NE")).size);
+    expect(wf.coloured).toBeGreaterThan(500);
+    const sp = await chartStats(page, "spider");
+    expect(sp.series).toBe(spider.patients.filter((p: any) => p.points.some((q: any) => q.pctChangeFromBaseline !== null)).length);
+    expect(sp.points).toBe(spider.patients.flatMap((p: any) => p.points).filter((q: any) => q.pctChangeFromBaseline !== null).length);
+    expect(sp.coloured).toBeGreaterThan(300);
+    const sw = await chartStats(page, "swimmer");
+    expect(sw.series).toBe(swimmer.patients.length);
+    expect(sw.points).toBe(swimmer.patients.reduce((n: number, p: any) => n + p.studies.length, 0));
+    expect(sw.coloured).toBeGreaterThan(300);
+    await expect(page.locator("#waterfall-desc").textContent()).resolves.toContain("-30 % and +20 %");
+    await expect(page.locator("#patients tbody tr").count()).resolves.toBe(swimmer.patients.length);
+    await page.screenshot({ path: `${SHOTS}/2-cohort-demo.png`, fullPage: true });
+
+    // The patient with the most scans: the richest timeline.
+    const patientId = swimmer.patients.reduce((a: any, b: any) => (b.studyCount > a.studyCount ? b : a)).patientId;
+    await page.locator(`#patients a[data-patient="${patientId}"]`).click();
+    await page.waitForURL(`**/ui#/cohorts/demo/patients/${patientId}`);
+    const doc = await api(`/cohorts/demo/patients/${patientId}/timeline`);
+    const tl = await chartStats(page, "timeline");
+    expect(tl.series).toBe(doc.tracks.length + 1);
+    expect(tl.points).toBeGreaterThanOrEqual(doc.studies.length);
+    expect(tl.coloured).toBeGreaterThan(300);
+    const fig = page.locator('figure[data-chart="timeline"]');
+    expect(Number(await fig.getAttribute("data-forecasts"))).toBe(doc.forecasts.sumOfDiameters.forecasts.length);
+    expect(Number(await fig.getAttribute("data-markers"))).toBe(doc.events.filter((e: any) => ["new", "vanished", "reappeared"].includes(e.type)).length);
+    await expect(page.locator("#tracks tbody tr").count()).resolves.toBe(doc.tracks.length);
+    await expect(page.locator("#studies tbody tr").count()).resolves.toBe(doc.studies.length);
+    await expect(page.locator("#studies tbody .badge").count()).resolves.toBe(doc.studies.length - 1);
+    const linkedTrack = doc.tracks.find((t: any) => t.observations.length > 1);
+    if (linkedTrack) await expect(page.locator("#tracks").textContent()).resolves.toMatch(/\d+ % matcher/);
+    await expect(page.locator("h1").textContent()).resolves.toBe(`Patient ${patientId}`);
+    await page.screenshot({ path: `${SHOTS}/3-patient-${patientId}.png`, fullPage: true });
+
+    // Back through the breadcrumb to the cohort, then to the patient whose sum grew most.
+    await page.locator("#crumbs").getByRole("link", { name: "demo" }).click();
+    await page.locator('figure[data-chart="swimmer"][data-rendered="true"]').waitFor();
+    const grower = waterfall.patients[0].patientId;
+    await page.locator(`#patients a[data-patient="${grower}"]`).click();
+    await page.waitForURL(`**/ui#/cohorts/demo/patients/${grower}`);
+    const growerDoc = await api(`/cohorts/demo/patients/${grower}/timeline`);
+    expect((await chartStats(page, "timeline")).series).toBe(growerDoc.tracks.length + 1);
+    await page.screenshot({ path: `${SHOTS}/5-patient-${grower}.png`, fullPage: true });
+
+    expect(problems).toEqual([]);
+    expect(offOrigin).toEqual([]);
+    await page.close();
+  });
+
+  it("asks for an API key when the server needs one, then sends it as X-API-Key from localStorage", async () => {
+    requireKey = true;
+    try {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 700 } });
+      const page = await context.newPage();
+      await page.goto(`${base}/ui`);
+      const alert = page.getByRole("alert");
+      await expect(alert.textContent()).resolves.toContain("API key is needed");
+      await page.screenshot({ path: `${SHOTS}/4-key-required.png` });
+      await page.getByLabel("API key").fill(API_KEY);
+      await page.getByRole("button", { name: "Use key" }).click();
+      await page.locator('a[data-cohort="demo"]').waitFor();
+      expect(seenKeys).toContain(API_KEY);
+      await expect(page.evaluate(() => localStorage.getItem("lesiontrack.apiKey"))).resolves.toBe(API_KEY);
+      // A reload keeps the key; the cohort page loads with it.
+      await page.goto(`${base}/ui#/cohorts/demo`);
+      await page.locator('figure[data-chart="waterfall"][data-rendered="true"]').waitFor();
+      await context.close();
+    } finally {
+      requireKey = false;
+    }
+  });
+});

@@ -135,14 +135,15 @@ export function swimmerChart(el, view, onPick) {
     ctx.textBaseline = "middle";
     for (const [i, p] of lanes.entries()) {
       const y = u.valToPos(laneY(i), "y", true);
-      for (const s of p.studies) {
+      p.studies.forEach((s, k) => {
         const x = u.valToPos(s.timeDays, "x", true);
         dot(ctx, x, y, px(5), s.response ? colorOf(s.response) : "#ffffff", s.response ? "#ffffff" : "#3c4043");
-        if (s.newLesion) {
+        // RECIST flags every scan while a new lesion is present: mark only where it first appears.
+        if (s.newLesion && !p.studies[k - 1]?.newLesion) {
           ctx.fillStyle = "#202124";
           ctx.fillText("✱", x + px(4), y - px(9));
         }
-      }
+      });
       if (p.progressionTimeDays !== null) triangleDown(ctx, u.valToPos(p.progressionTimeDays, "x", true), y - px(10), px(6), colorOf("PD"));
       const end = u.valToPos(p.timeOnStudyDays, "x", true);
       ctx.fillStyle = colorOf(p.response);

@@ -58,8 +58,8 @@ export async function cohortPage({ cohortId }) {
       { label: "Scans (day: % change, response)", cell: (p) => p.points.map((q) => `day ${q.timeDays}: ${fmtPct(q.pctChangeFromBaseline)}${q.response ? ` ${q.response}` : ""}`).join("; ") },
     ], spider.patients),
   });
-  const sw = chartFigure("swimmer", "Swimmer: time on study", "One lane per patient from baseline to the last scan, longest first. Dots: scans coloured by the response at that scan (white: baseline); ▼ first progression; ✱ new lesion; the label at the end is the best overall response. Click a lane to open the patient.", {
-    legend: h("ul", { class: "legend" }, [...scanCodes.map((c) => h("li", {}, h("span", { class: "swatch", "data-color": colorOf(c) }), `${c} at a scan`)), h("li", {}, "▼ progression"), h("li", {}, "✱ new lesion")]),
+  const sw = chartFigure("swimmer", "Swimmer: time on study", "One lane per patient from baseline to the last scan, longest first. Dots: scans coloured by the response at that scan (white: baseline); ▼ first progression; ✱ a new lesion first seen; the label at the end is the best overall response. Click a lane to open the patient.", {
+    legend: h("ul", { class: "legend" }, [...scanCodes.map((c) => h("li", {}, h("span", { class: "swatch", "data-color": colorOf(c) }), `${c} at a scan`)), h("li", {}, "▼ progression"), h("li", {}, "✱ new lesion first seen")]),
   });
 
   const patientsTable = table(`${n} patients`, [

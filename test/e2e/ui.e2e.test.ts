@@ -134,11 +134,13 @@ describe.skipIf(!executablePath)("web page in headless Chromium", () => {
     await expect(page.locator("h1").textContent()).resolves.toBe(`Patient ${patientId}`);
     await page.screenshot({ path: `${SHOTS}/3-patient-${patientId}.png`, fullPage: true });
 
-    // Back through the breadcrumb to the cohort, then to the patient whose sum grew most.
+    // Back through the breadcrumb to the cohort, then click the waterfall's first bar: the patient whose sum grew most.
     await page.locator("#crumbs").getByRole("link", { name: "demo" }).click();
-    await page.locator('figure[data-chart="swimmer"][data-rendered="true"]').waitFor();
+    const over = page.locator('figure[data-chart="waterfall"][data-rendered="true"] .u-over');
+    const box = (await over.boundingBox())!;
+    const n = waterfall.patients.length;
     const grower = waterfall.patients[0].patientId;
-    await page.locator(`#patients a[data-patient="${grower}"]`).click();
+    await over.click({ position: { x: (0.6 / (n + 0.2)) * box.width, y: box.height / 2 } });
     await page.waitForURL(`**/ui#/cohorts/demo/patients/${grower}`);
     const growerDoc = await api(`/cohorts/demo/patients/${grower}/timeline`);
     expect((await chartStats(page, "timeline")).series).toBe(growerDoc.tracks.length + 1);

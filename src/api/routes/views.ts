@@ -73,7 +73,7 @@ export const SwimmerSchema = z
         bestOverallResponse: BestResponse,
         response: reportedResponse,
         progressionTimeDays: z.number().nullable().openapi({ description: "time of the first progression (RECIST progression date), null when none" }),
-        studies: z.array(z.object({ timeDays, date: z.string().nullable(), response: ResponseCode.nullable(), newLesion: z.boolean() })),
+        studies: z.array(z.object({ timeDays, date: z.string().nullable(), response: ResponseCode.nullable(), newLesion: z.boolean().openapi({ description: "a new lesion is present at this scan (RECIST: true from its first appearance on)" }) })),
       }),
     ).openapi({ description: "longest time on study first" }),
   })

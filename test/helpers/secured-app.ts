@@ -146,3 +146,49 @@ export function fillPath(template: string, values: Record<string, string>): stri
 }
 
 export const isWrite = (r: RouteEntry): boolean => r.method !== "GET";
+
+export interface WriteRoute extends RouteEntry {
+  contentType: string;
+  /** A plausible body built from the route's request schema (first choice of every union). */
+  example: unknown;
+}
+
+/** Write routes with a request body, each with its content type and a schema-derived example. */
+export async function writeRoutes(app: TestApp["app"]): Promise<WriteRoute[]> {
+  const doc = (await (await app.request("/openapi.json")).json()) as any;
+  const out: WriteRoute[] = [];
+  for (const r of await routeTable(app)) {
+    if (!r.hasBody) continue;
+    const content = doc.paths[r.template][r.method.toLowerCase()].requestBody.content as Record<string, { schema?: unknown }>;
+    const contentType = "application/json" in content ? "application/json" : Object.keys(content)[0]!;
+    out.push({ ...r, contentType, example: exampleOf(content[contentType]?.schema, doc, 0) });
+  }
+  return out;
+}
+
+/** A small JSON-Schema example generator: enough for fuzz seeds, not a validator. */
+function exampleOf(schema: any, doc: any, depth: number): unknown {
+  if (!schema || depth > 8) return null;
+  if (schema.$ref) return exampleOf(doc.components.schemas[String(schema.$ref).split("/").pop()!], doc, depth + 1);
+  if (schema.example !== undefined) return schema.example;
+  if (schema.default !== undefined) return schema.default;
+  if (schema.enum) return schema.enum[0];
+  if (schema.oneOf ?? schema.anyOf) return exampleOf((schema.oneOf ?? schema.anyOf)[0], doc, depth + 1);
+  if (schema.allOf) return Object.assign({}, ...schema.allOf.map((s: unknown) => exampleOf(s, doc, depth + 1)));
+  const type = Array.isArray(schema.type) ? schema.type.find((x: string) => x !== "null") : schema.type;
+  switch (type) {
+    case "object":
+      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([k, s]) => [k, exampleOf(s, doc, depth + 1)]));
+    case "array":
+      return schema.prefixItems ? schema.prefixItems.map((s: unknown) => exampleOf(s, doc, depth + 1)) : [exampleOf(schema.items, doc, depth + 1)];
+    case "string":
+      return schema.pattern?.includes("\\d{4}") ? "2024-03-01" : schema.format === "binary" ? "a,b\n1,2\n" : "S1/1";
+    case "integer":
+    case "number":
+      return schema.minimum ?? (schema.exclusiveMinimum !== undefined ? schema.exclusiveMinimum + 1 : 1);
+    case "boolean":
+      return false;
+    default:
+      return null;
+  }
+}

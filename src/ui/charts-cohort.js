@@ -2,8 +2,9 @@
 import { RESPONSE_ORDER, axis, colorOf, distinctSorted, dot, mount, px, recistLines, referenceLines, triangleDown, uPlot, FONT } from "./chart-common.js";
 import { fmtPct } from "./dom.js";
 
-const MAX_LANES = 80;
-const MAX_SPIDER = 300;
+/** Beyond these a chart stops being readable (and the page says what it left out). */
+export const MAX_LANES = 80;
+export const MAX_SPIDER = 300;
 const daysAxis = (label = "days since baseline") => axis({ label, values: (u, splits) => splits.map((v) => `${v}`) });
 
 /** Best % change per patient as bars (largest growth left), coloured by best overall response. */

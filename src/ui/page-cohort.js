@@ -1,7 +1,7 @@
 // #/cohorts/ID : the cohort's waterfall, spider and swimmer charts and its patients.
 import { api, enc } from "./api.js";
 import { RESPONSE_NAMES, RESPONSE_ORDER, colorOf } from "./chart-common.js";
-import { spiderChart, swimmerChart, waterfallChart } from "./charts-cohort.js";
+import { MAX_LANES, MAX_SPIDER, spiderChart, swimmerChart, waterfallChart } from "./charts-cohort.js";
 import { badge, fmtDays, fmtPct, h, patientHref, table } from "./dom.js";
 
 /** A chart figure: heading, description, legend, the plot, and its data as a table in <details>. */
@@ -58,6 +58,8 @@ export async function cohortPage({ cohortId }) {
       { label: "Scans (day: % change, response)", cell: (p) => p.points.map((q) => `day ${q.timeDays}: ${fmtPct(q.pctChangeFromBaseline)}${q.response ? ` ${q.response}` : ""}`).join("; ") },
     ], spider.patients),
   });
+  const cut = (shown, total, what) => (total > shown ? h("p", { class: "readout" }, `Showing the first ${shown} of ${total} ${what}; the table below lists every patient.`) : null);
+  const spiderTotal = spider.patients.filter((p) => p.points.some((q) => q.pctChangeFromBaseline !== null)).length;
   const sw = chartFigure("swimmer", "Swimmer: time on study", "One lane per patient from baseline to the last scan, longest first. Dots: scans coloured by the response at that scan (white: baseline); ▼ first progression; ✱ a new lesion first seen; the label at the end is the best overall response. Click a lane to open the patient.", {
     legend: h("ul", { class: "legend" }, [...scanCodes.map((c) => h("li", {}, h("span", { class: "swatch", "data-color": colorOf(c) }), `${c} at a scan`)), h("li", {}, "▼ progression"), h("li", {}, "✱ new lesion first seen")]),
   });
@@ -81,6 +83,8 @@ export async function cohortPage({ cohortId }) {
       h("li", {}, h("b", {}, String(progressed)), " progressed")),
     wf.fig,
     h("div", { class: "two" }, sp.fig, sw.fig),
+    cut(MAX_SPIDER, spiderTotal, "patients on the spider chart (by patient id)"),
+    cut(MAX_LANES, n, "lanes on the swimmer chart (longest time on study first)"),
     h("h2", {}, "Patients"),
     patientsTable,
   ];

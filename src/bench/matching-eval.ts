@@ -1,11 +1,15 @@
 import { performance } from "node:perf_hooks";
+import { assignWithGate } from "../domain/matching/assign.ts";
 import { matchStudyPair } from "../domain/matching/match.ts";
+import type { Observation } from "../domain/observation.ts";
+import { mm } from "../domain/units.ts";
 import { MATCHER_CONFIG, type MatcherConfig } from "../domain/matching/weights.ts";
 import {
   type PrfSummary,
   type TaskCounts,
   bootstrapIntervals,
   calibration,
+  mulberry32,
   scoreLiteral,
   scoreTrack,
   summarize,
@@ -33,6 +37,36 @@ export interface BenchReport {
   literal: ScoreBlock;
   calibration: ReturnType<typeof calibration>;
   timeMsPerTask: { mean: number; p99: number };
+  /** Synthetic 50 x 50 problems (seeded): the assignment alone, and a full study-pair match. */
+  speed50x50: { assignMs: { mean: number; p99: number }; matchMs: { mean: number; p99: number } };
+}
+
+const meanP99 = (xs: number[]): { mean: number; p99: number } => {
+  const s = [...xs].sort((p, q) => p - q);
+  return { mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length), p99: s[Math.min(s.length - 1, Math.floor(0.99 * s.length))] ?? 0 };
+};
+
+/** Time the gated assignment (every draw) and the whole matcher (every 4th draw) on seeded random 50 x 50 problems (ms). */
+export function speed50x50(reps = 200, seed = 5): BenchReport["speed50x50"] {
+  const rnd = mulberry32(seed);
+  const assign: number[] = [];
+  const match: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const cost = Array.from({ length: 50 }, () => Array.from({ length: 50 }, () => rnd() * 10));
+    let t = performance.now();
+    assignWithGate(cost, 2.5, 2.5);
+    assign.push(performance.now() - t);
+    const lesion = (id: string, shift: number): Observation => ({
+      id, positionMm: [rnd() * 300 + shift, rnd() * 250, rnd() * 600], longAxisMm: mm(5 + rnd() * 40), shortAxisMm: mm(5), nodal: false,
+    });
+    const a = Array.from({ length: 50 }, (_, i) => lesion(`a${i}`, 0));
+    const b = Array.from({ length: 50 }, (_, i) => lesion(`b${i}`, 20));
+    if (r % 4 !== 0) continue;
+    t = performance.now();
+    matchStudyPair(a, b);
+    match.push(performance.now() - t);
+  }
+  return { assignMs: meanP99(assign), matchMs: meanP99(match) };
 }
 
 /** Run the matcher on every task (labels stay with the scorer) and score each task. */
@@ -66,15 +100,13 @@ export function report(tasks: readonly MatchingTask[], results: readonly TaskRes
     const track = byId.get(r.taskId)!.labels.track;
     return r.pairs.map((p) => ({ confidence: p.confidence, correct: track[p.a] !== undefined && track[p.a] === track[p.b] }));
   });
-  const times = results.map((r) => r.ms).sort((p, q) => p - q);
+  const times = results.map((r) => r.ms);
   return {
     tasks: results.length,
     track: { all: block(results.map((r) => r.track), 1), multi: block(multi.map((r) => r.track), 2) },
     literal: { all: block(results.map((r) => r.literal), 3), multi: block(multi.map((r) => r.literal), 4) },
     calibration: calibration(links),
-    timeMsPerTask: {
-      mean: times.reduce((s, t) => s + t, 0) / Math.max(1, times.length),
-      p99: times[Math.min(times.length - 1, Math.floor(0.99 * times.length))] ?? 0,
-    },
+    timeMsPerTask: meanP99(times),
+    speed50x50: speed50x50(),
   };
 }

@@ -27,15 +27,49 @@ interface Consensus {
   residualSum: number;
 }
 
-/** Greedy one-to-one inlier set for a trial offset, closest residuals first. */
-function inliersFor(a: readonly AlignPoint[], b: readonly AlignPoint[], offset: Vec3, radiusMm: number): Consensus {
-  const cand: { i: number; j: number; r: number }[] = [];
-  for (let i = 0; i < a.length; i++) {
-    for (let j = 0; j < b.length; j++) {
-      const r = norm(subtract(subtract(b[j]!.positionMm, a[i]!.positionMm), offset));
-      if (r < radiusMm) cand.push({ i, j, r });
-    }
+/** Uniform grid over study b's points (cell = inlier radius) so each query visits 27 cells. */
+class PointGrid {
+  private readonly cells = new Map<number, number[]>();
+  constructor(private readonly points: readonly AlignPoint[], private readonly cellMm: number) {
+    points.forEach((p, j) => {
+      const k = PointGrid.key(this.cell(p.positionMm[0]), this.cell(p.positionMm[1]), this.cell(p.positionMm[2]));
+      const list = this.cells.get(k);
+      if (list) list.push(j);
+      else this.cells.set(k, [j]);
+    });
   }
+  private cell(x: number): number {
+    return Math.floor(x / this.cellMm);
+  }
+  // Hash collisions only cost time: every candidate is checked by its true distance.
+  private static key(x: number, y: number, z: number): number {
+    return ((x * 73856093) ^ (y * 19349663) ^ (z * 83492791)) | 0;
+  }
+  /** Calls visit(j, r) for each point j within `radius` of q (radius <= cell size). */
+  near(q: Vec3, radius: number, visit: (j: number, r: number) => void): void {
+    const cx = this.cell(q[0]), cy = this.cell(q[1]), cz = this.cell(q[2]);
+    const seen = new Set<number>();
+    for (let dx = -1; dx <= 1; dx++)
+      for (let dy = -1; dy <= 1; dy++)
+        for (let dz = -1; dz <= 1; dz++) {
+          for (const j of this.cells.get(PointGrid.key(cx + dx, cy + dy, cz + dz)) ?? []) {
+            if (seen.has(j)) continue;
+            seen.add(j);
+            const p = this.points[j]!.positionMm;
+            const r = Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
+            if (r < radius) visit(j, r);
+          }
+        }
+  }
+}
+
+/** Greedy one-to-one inlier set for a trial offset, closest residuals first. */
+function inliersFor(a: readonly AlignPoint[], grid: PointGrid, offset: Vec3, radiusMm: number): Consensus {
+  const cand: { i: number; j: number; r: number }[] = [];
+  a.forEach((p, i) => {
+    const q: Vec3 = [p.positionMm[0] + offset[0], p.positionMm[1] + offset[1], p.positionMm[2] + offset[2]];
+    grid.near(q, radiusMm, (j, r) => cand.push({ i, j, r }));
+  });
   cand.sort((p, q) => p.r - q.r || p.i - q.i || p.j - q.j);
   const usedA = new Set<number>();
   const usedB = new Set<number>();
@@ -49,6 +83,25 @@ function inliersFor(a: readonly AlignPoint[], b: readonly AlignPoint[], offset: 
     residualSum += c.r;
   }
   return { offset, inliers, residualSum };
+}
+
+/** Anchors refined exactly; beyond this, anchors are first ranked by Hough votes. */
+const MAX_EXACT_ANCHORS = 256;
+
+/**
+ * For large lesion sets keep the anchors with most votes (other pairwise offsets within the
+ * radius), a cheap stand-in for the inlier count; small sets keep every anchor.
+ */
+function preselectAnchors(anchors: Vec3[], radius: number): Vec3[] {
+  if (anchors.length <= MAX_EXACT_ANCHORS) return anchors;
+  const offsetGrid = new PointGrid(anchors.map((o, k) => ({ id: String(k), positionMm: o, longAxisMm: 0 })), radius);
+  const votes = anchors.map((o, k) => {
+    let v = 0;
+    offsetGrid.near(o, radius, () => v++);
+    return { k, v };
+  });
+  votes.sort((p, q) => q.v - p.v || p.k - q.k);
+  return votes.slice(0, MAX_EXACT_ANCHORS).map(({ k }) => anchors[k]!);
 }
 
 const sizeCompatible = (p: AlignPoint, q: AlignPoint, maxRatio: number): boolean => {
@@ -96,15 +149,19 @@ export function shiftHypotheses(a: readonly AlignPoint[], b: readonly AlignPoint
   }
   if (anchors.length === 0) anchors = a.flatMap((p) => b.map((q) => subtract(q.positionMm, p.positionMm)));
   const score = (c: Consensus): number => c.inliers.length * 1e6 - c.residualSum - 1e-3 * priorDistance2(c.offset, config.shiftPriorMm);
-  const refined = anchors.map((anchor) => {
-    const first = inliersFor(a, b, anchor, radius);
+  const grid = new PointGrid(b, radius);
+  const refined = preselectAnchors(anchors, radius).map((anchor) => {
+    const first = inliersFor(a, grid, anchor, radius);
     const offsets = first.inliers.map(([i, j]) => subtract(b[j]!.positionMm, a[i]!.positionMm));
-    return inliersFor(a, b, medianVec(offsets), radius);
+    return inliersFor(a, grid, medianVec(offsets), radius);
   });
   refined.sort((p, q) => score(q) - score(p));
+  const seen = new Set<string>();
   const distinct: ShiftHypothesis[] = [];
   for (const c of refined) {
-    if (distinct.some((d) => norm(subtract(d.shiftMm, c.offset)) < 1e-6)) continue;
+    const key = c.offset.join(",");
+    if (seen.has(key)) continue;
+    seen.add(key);
     distinct.push({ shiftMm: c.offset, inliers: c.inliers, residualSumMm: c.residualSum });
   }
   return distinct;

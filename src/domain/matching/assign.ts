@@ -15,10 +15,14 @@ export function solveRectangular(cost: readonly (readonly number[])[]): number[]
   if (n === 0) return [];
   const m = cost[0]!.length;
   if (m < n) throw new RangeError(`solveRectangular needs rows <= columns (got ${n} x ${m})`);
-  const c = (i: number, j: number): number => {
-    const v = cost[i]![j]!;
-    return Number.isFinite(v) ? v : FORBIDDEN_COST;
-  };
+  const flat = new Float64Array(n * m);
+  for (let i = 0; i < n; i++) {
+    const row = cost[i]!;
+    for (let j = 0; j < m; j++) {
+      const v = row[j]!;
+      flat[i * m + j] = Number.isFinite(v) ? v : FORBIDDEN_COST;
+    }
+  }
   // 1-based potentials u (rows), v (columns); p[j] = row matched to column j (0 = none).
   const u = new Float64Array(n + 1);
   const v = new Float64Array(m + 1);
@@ -36,9 +40,11 @@ export function solveRectangular(cost: readonly (readonly number[])[]): number[]
       const i0 = p[j0]!;
       let delta = Infinity;
       let j1 = 0;
+      const base = (i0 - 1) * m - 1;
+      const ui0 = u[i0]!;
       for (let j = 1; j <= m; j++) {
         if (used[j]) continue;
-        const cur = c(i0 - 1, j - 1) - u[i0]! - v[j]!;
+        const cur = flat[base + j]! - ui0 - v[j]!;
         if (cur < minv[j]!) { minv[j] = cur; way[j] = j0; }
         if (minv[j]! < delta) { delta = minv[j]!; j1 = j; }
       }
@@ -84,25 +90,19 @@ export function assignWithGate(
   if (n === 0 || m === 0) return [];
   const rowGate = (i: number): number => (typeof unmatchedRow === "number" ? unmatchedRow : unmatchedRow[i]!);
   const colGate = (j: number): number => (typeof unmatchedCol === "number" ? unmatchedCol : unmatchedCol[j]!);
-  // Square (n+m) problem: real block, row-dummy diagonal, column-dummy diagonal, zero block.
-  const size = n + m;
-  const big: number[][] = [];
-  for (let i = 0; i < size; i++) {
-    const row = new Array<number>(size).fill(FORBIDDEN_COST);
-    if (i < n) {
-      for (let j = 0; j < m; j++) {
-        const v = cost[i]![j]!;
-        row[j] = Number.isFinite(v) && v < FORBIDDEN_COST ? v : FORBIDDEN_COST;
-      }
-      row[m + i] = rowGate(i);
-    } else {
-      const j = i - n;
-      row[j] = colGate(j);
-      for (let k = m; k < size; k++) row[k] = 0;
+  // n x (m + n) problem: row i takes a real column (paying c_ij but saving column j's no-partner
+  // cost) or its own dummy column m+i (paying its no-partner cost); other dummies are forbidden.
+  const wide: number[][] = [];
+  for (let i = 0; i < n; i++) {
+    const row = new Array<number>(m + n).fill(FORBIDDEN_COST);
+    for (let j = 0; j < m; j++) {
+      const v = cost[i]![j]!;
+      row[j] = Number.isFinite(v) && v < FORBIDDEN_COST ? v - colGate(j) : FORBIDDEN_COST;
     }
-    big.push(row);
+    row[m + i] = rowGate(i);
+    wide.push(row);
   }
-  const sol = solveRectangular(big);
+  const sol = solveRectangular(wide);
   const pairs: AssignedPair[] = [];
   for (let i = 0; i < n; i++) {
     const j = sol[i]!;

@@ -3,13 +3,15 @@ import { describe, expect, it } from "vitest";
 import { assignWithGate, solveRectangular } from "../../../src/domain/matching/assign.ts";
 
 /** Minimum total over all partial one-to-one assignments, by enumeration (small sizes only). */
-function bruteForce(cost: number[][], gate: number): number {
+function bruteForce(cost: number[][], gate: number, rowGates?: number[], colGates?: number[]): number {
   const n = cost.length;
   const m = cost[0]?.length ?? 0;
+  const rg = rowGates ?? new Array<number>(n).fill(gate / 2);
+  const cg = colGates ?? new Array<number>(m).fill(gate / 2);
   const usedCols = new Array<boolean>(m).fill(false);
   const rec = (i: number): number => {
-    if (i === n) return usedCols.filter((u) => !u).length * (gate / 2);
-    let best = gate / 2 + rec(i + 1);
+    if (i === n) return usedCols.reduce((s, u, j) => s + (u ? 0 : cg[j]!), 0);
+    let best = rg[i]! + rec(i + 1);
     for (let j = 0; j < m; j++) {
       if (usedCols[j] || !Number.isFinite(cost[i]![j]!)) continue;
       usedCols[j] = true;
@@ -38,6 +40,23 @@ describe("assignWithGate", () => {
         expect(new Set(pairs.map((p) => p.row)).size).toBe(pairs.length);
         expect(new Set(pairs.map((p) => p.col)).size).toBe(pairs.length);
         for (const p of pairs) expect(Number.isFinite(cost[p.row]![p.col]!)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("reaches the brute-force optimum with a different no-partner cost per row and column", () => {
+    fc.assert(
+      fc.property(matrix(4), fc.array(fc.double({ min: 0, max: 6, noNaN: true }), { minLength: 8, maxLength: 8 }), (cost, gates) => {
+        const n = cost.length;
+        const m = cost[0]!.length;
+        const rg = gates.slice(0, n);
+        const cg = gates.slice(4, 4 + m);
+        const pairs = assignWithGate(cost, rg, cg);
+        const rows = new Set(pairs.map((p) => p.row));
+        const cols = new Set(pairs.map((p) => p.col));
+        const total = pairs.reduce((s, p) => s + p.cost, 0) + rg.reduce((s, g, i) => s + (rows.has(i) ? 0 : g), 0) + cg.reduce((s, g, j) => s + (cols.has(j) ? 0 : g), 0);
+        expect(total).toBeCloseTo(bruteForce(cost, 0, rg, cg), 6);
       }),
       { numRuns: 300 },
     );

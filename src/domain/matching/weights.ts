@@ -108,3 +108,11 @@ export const MATCHER_CONFIG: MatcherConfig = {
       "cost.positionScaleMm (sets the unit of the cost); align.maxAnchorSizeRatio, maxHypotheses, duplicateRadiusMm, duplicateSizeRatio",
   },
 };
+
+/**
+ * The matcher configuration with a cohort's body size (mm, x y z) for normalised coordinates;
+ * every other value stays as fitted.
+ */
+export function matcherConfigFor(overrides: { bodySizeMm?: Vec3 } = {}): MatcherConfig {
+  return overrides.bodySizeMm ? { ...MATCHER_CONFIG, cost: { ...MATCHER_CONFIG.cost, bodySizeMm: overrides.bodySizeMm } } : MATCHER_CONFIG;
+}

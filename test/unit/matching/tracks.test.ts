@@ -72,6 +72,18 @@ describe("deriveTracks", () => {
     );
   });
 
+  it("tracks lesions given only in normalised body coordinates, without any shift", () => {
+    const n = (id: string, p: Vec3, size: number) => obs(id, [0, 0, 0], size, { positionMm: null, positionNormalized: p });
+    const studies: StudyForDomain[] = [
+      { key: "b", timeDays: 100, observations: [n("b-liver", [0.31, 0.52, 0.41], 22), n("b-lung", [0.7, 0.3, 0.2], 14), n("b-new", [0.5, 0.8, 0.8], 9)] },
+      { key: "a", timeDays: 0, observations: [n("a-lung", [0.71, 0.31, 0.2], 12), n("a-liver", [0.3, 0.5, 0.4], 20)] },
+    ];
+    const d = deriveTracks({ studies });
+    expect(d.tracks.map((t) => t.observations.map((o) => o.observationId))).toEqual([["a-liver", "b-liver"], ["a-lung", "b-lung"], ["b-new"]]);
+    expect(d.alignments).toEqual([{ fromStudyKey: "a", toStudyKey: "b", shiftMm: [0, 0, 0], inliers: 2, ambiguous: false }]);
+    expect(d.events).toEqual([{ studyKey: "b", type: "new", trackIds: ["trk_b-new"], observationIds: ["b-new"] }]);
+  });
+
   it("keeps track ids of earlier studies when a later study is added", () => {
     const { studies } = patient(7);
     const first = deriveTracks({ studies: studies.slice(0, 3) });

@@ -114,6 +114,22 @@ describe.skipIf(!executablePath)("web page in headless Chromium", () => {
     await expect(page.locator("#patients tbody tr").count()).resolves.toBe(swimmer.patients.length);
     await page.screenshot({ path: `${SHOTS}/2-cohort-demo.png`, fullPage: true });
 
+    // Pointing at a spider line names its patient (searching a grid of points for a line).
+    const spiderOver = page.locator('figure[data-chart="spider"] .u-over');
+    const sbox = (await spiderOver.boundingBox())!;
+    const readout = page.locator('figure[data-chart="spider"] .readout');
+    const ids = new Set(spider.patients.map((p: any) => p.patientId));
+    let named: string | null = null;
+    for (let fx = 0.1; fx < 1 && !named; fx += 0.1) {
+      for (let fy = 0.1; fy < 1 && !named; fy += 0.1) {
+        await spiderOver.hover({ position: { x: fx * sbox.width, y: fy * sbox.height } });
+        const text = (await readout.textContent()) ?? "";
+        named = text.split(":")[0]!.trim();
+        if (!ids.has(named)) named = null;
+      }
+    }
+    expect(named).not.toBeNull();
+
     // The patient with the most scans: the richest timeline.
     const patientId = swimmer.patients.reduce((a: any, b: any) => (b.studyCount > a.studyCount ? b : a)).patientId;
     await page.locator(`#patients a[data-patient="${patientId}"]`).click();

@@ -31,7 +31,7 @@ describe.each(backends)("oversized and malformed bodies on every write route ($n
     t.app.request(pathOf(r), { method: r.method, headers: { ...admin, "content-type": contentType }, body, ...extra });
 
   /** Sends each route a bad body; expects one status as problem+json, no stack trace, nothing written. */
-  async function everyRoute(expected: number, make: (r: WriteRoute) => Promise<Response>, only: (r: WriteRoute) => boolean = () => true) {
+  async function everyRoute(expected: number, make: (r: WriteRoute) => Response | Promise<Response>, only: (r: WriteRoute) => boolean = () => true) {
     const broken: string[] = [];
     for (const r of routes.filter(only)) {
       const before = await snapshotCohort(t.handle, cohortId);

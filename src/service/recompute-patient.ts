@@ -4,9 +4,34 @@ import { findPatient, loadCorrections, loadStudies, patientRecordOf, recistAnnot
 import { forecastSeries } from "../domain/growth/forecast.ts";
 import { derivePatient } from "../domain/timeline/derive.ts";
 import { buildTimeline } from "../domain/timeline/document.ts";
-import { planForecasts } from "../domain/timeline/forecast-plan.ts";
+import { planForecasts, type ForecastRequest } from "../domain/timeline/forecast-plan.ts";
+import type { GrowthPredictor } from "../domain/growth/predictor.ts";
 import { nowIso, type Ctx } from "./context.ts";
 import { notFound } from "./errors.ts";
+
+/**
+ * Classical fits cost ~60 ms per series for all six models, so per track only the two tumour
+ * kinetics models clinicians read rates from (exponential g, Stein-Fojo g and d) are fitted;
+ * the sum of diameters gets all six. The trained model forecasts every series.
+ */
+const TRACK_CLASSICAL_MODELS = ["exponential", "steinFojo"] as const;
+/** Fits that have not converged by then are flat regions where more iterations change little. */
+const SERVICE_FIT_ITERATIONS = 100;
+
+async function forecastRequests(requests: ForecastRequest[], predictor: GrowthPredictor) {
+  const out: Awaited<ReturnType<typeof forecastSeries>> = new Array(requests.length);
+  const groups = [
+    { pick: (r: ForecastRequest) => r.subject.kind === "track", options: { classicalModels: TRACK_CLASSICAL_MODELS, maxIterations: SERVICE_FIT_ITERATIONS } },
+    { pick: (r: ForecastRequest) => r.subject.kind !== "track", options: { maxIterations: SERVICE_FIT_ITERATIONS } },
+  ];
+  for (const g of groups) {
+    const idx = requests.flatMap((r, i) => (g.pick(r) ? [i] : []));
+    if (idx.length === 0) continue;
+    const result = await forecastSeries(idx.map((i) => requests[i]!), idx.map((i) => requests[i]!.horizonsDays), predictor, g.options);
+    idx.forEach((i, k) => (out[i] = result[k] ?? []));
+  }
+  return out;
+}
 
 /** Four decimals are finer than any CT measurement; this keeps stored timelines small and readable. */
 const roundForJson = (_key: string, value: unknown): unknown =>
@@ -32,11 +57,7 @@ export async function recomputePatient({ ctx, tx, cohortId, patientId }: { ctx: 
     cohort,
   });
   const requests = planForecasts(derivation, cohort);
-  const forecasts = await forecastSeries(
-    requests.map((r) => ({ timesDays: r.timesDays, sizesMm: r.sizesMm })),
-    requests.map((r) => r.horizonsDays),
-    ctx.predictor,
-  );
+  const forecasts = await forecastRequests(requests, ctx.predictor);
   const { document, summary } = buildTimeline(
     patientRecordOf(patientRow),
     cohort,

@@ -29,6 +29,8 @@ export interface Forecast {
 export interface ForecastOptions {
   /** Classical models computed beside the forecast. Default: all of models.ts. */
   classicalModels?: readonly GrowthModelName[];
+  /** Iteration cap of each classical fit (default 500, as the benchmark uses); the service lowers it for latency. */
+  maxIterations?: number;
 }
 
 /** Maps a log-ratio quantile back to mm of diameter (never below 0). */
@@ -65,7 +67,7 @@ export async function forecastSeries(
     const last = locfMm(s);
     const nadir = Math.min(...s.sizesMm);
     const tLast = s.timesDays[n - 1] ?? 0;
-    const fits = models.map((m) => [m, fitGrowthModel(m, s)] as const);
+    const fits = models.map((m) => [m, fitGrowthModel(m, s, options.maxIterations)] as const);
     return (horizonsDays[i] ?? []).map((h): Forecast => {
       const single = n < 2;
       const q: LogRatioQuantiles = single ? baselineQuantiles(h, 2) : (predicted[next++] ?? baselineQuantiles(h, 2));

@@ -24,7 +24,9 @@ function setCrumbs(r) {
 
 function errorView(err) {
   if (err instanceof ApiError && err.status === 401)
-    return h("div", { class: "notice error", role: "alert" }, h("strong", {}, "An API key is needed. "), getKey() ? "The key in the field above was not accepted; check it and press “Use key”." : "Enter your key in the “API key” field above and press “Use key”.");
+    return getKey()
+      ? h("div", { class: "notice error", role: "alert" }, h("strong", {}, "This API key was not accepted. "), "Check the key in the field above and press “Use key”, or “Forget” it.")
+      : h("div", { class: "notice error", role: "alert" }, h("strong", {}, "An API key is needed. "), "Enter your key in the “API key” field above and press “Use key” (`npm start` prints one on its first start).");
   if (err instanceof ApiError && err.status === 404) return h("div", { class: "notice error", role: "alert" }, h("strong", {}, "Not found. "), err.message, " (or not visible with this API key).");
   const id = err instanceof ApiError && err.problem?.requestId ? ` Request id: ${err.problem.requestId}.` : "";
   return h("div", { class: "notice error", role: "alert" }, h("strong", {}, "Something went wrong. "), String(err.message ?? err), id);

@@ -20,6 +20,17 @@ const KNOBS: Knob[] = [
   { name: "align.shiftPriorWeight", grid: [0, 0.1, 0.25, 0.5, 1, 2, 4, 8], set: (c, v) => ({ ...c, align: { ...c.align, shiftPriorWeight: v } }) },
 ];
 
+/**
+ * Initial guesses the search starts from (so `--fit` is reproducible whatever weights.ts holds):
+ * inlier radius ~ the 90th-percentile aligned residual, prior spreads from README section 2.
+ */
+export const FIT_START: MatcherConfig = {
+  ...MATCHER_CONFIG,
+  gate: 3,
+  align: { ...MATCHER_CONFIG.align, inlierRadiusMm: 15, shiftPriorMm: [40, 40, 120], shiftPriorWeight: 1 },
+  cost: { ...MATCHER_CONFIG.cost, positionScaleMm: 20, positionSizeFactor: 0.5, sizeWeight: 0.5 },
+};
+
 /** Objective: mean over task sets of (track F1 + exact accuracy) / 2. */
 function objective(sets: readonly MatchingTask[][], config: MatcherConfig, log = false): number {
   let total = 0;
@@ -104,9 +115,9 @@ export function linkFeatures(tasks: readonly MatchingTask[], config: MatcherConf
 
 /** `bench matching --fit`: coordinate search of weights and gate, then the confidence logistic. */
 export function fitMatcher(sets: readonly MatchingTask[][], file: string, also?: string): void {
-  const { config, score, values } = coordinateSearch(sets, MATCHER_CONFIG);
+  const { config, score, values } = coordinateSearch(sets, FIT_START);
   console.log(`fit on ${file}${also ? ` + ${also}` : ""}: objective mean((trackF1 + exact)/2) = ${score.toFixed(4)}`);
-  console.log(`changed values: ${JSON.stringify(values)}`);
+  console.log(`values changed from FIT_START: ${JSON.stringify(values)}`);
   objective(sets, config, true);
   const feats = sets.map((s) => linkFeatures(s, config));
   const w = fitLogistic(feats.flatMap((f) => f.x), feats.flatMap((f) => f.y));

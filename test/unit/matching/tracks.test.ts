@@ -8,11 +8,11 @@ import { obs, rng, separatedPoints } from "./helpers.ts";
 /**
  * A 4-study patient: lesions L0..L3 at baseline, each study in its own frame (random shift);
  * L3 is missing in study 2 and back in study 3; L4 is new in study 2. Lesions lie farther
- * apart than the gate (5 units = 100 mm at equal size), so a new lesion is not taken for a vanished one.
+ * apart than the gate (3 units = 60 mm + 1.5 x long axis at equal size), so a new lesion is not taken for a vanished one.
  */
 function patient(seed: number): { studies: StudyForDomain[]; lesionOf: Map<string, number> } {
   const rand = rng(seed);
-  const pts = separatedPoints(rand, 5, 120, [130, 100, 200]);
+  const pts = separatedPoints(rand, 5, 150, [130, 100, 250]);
   const sizes = pts.map(() => 10 + rand() * 25);
   const lesionOf = new Map<string, number>();
   const present = [[0, 1, 2, 3], [0, 1, 2, 3], [0, 1, 2, 4], [0, 1, 2, 3, 4]];

@@ -1,9 +1,279 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { join } from "node:path";
+import type { ChildProcess } from "node:child_process";
 import type { Command } from "commander";
+import { createDb } from "../db/client.ts";
+import { migrateDb } from "../db/migrate.ts";
+import { readTimeline } from "../db/queries/patients.ts";
+import { databaseTarget, parseEnv, type Env } from "../env.ts";
+import { loadPredictor } from "../forecast/load.ts";
+import { generateDemoCohort } from "../domain/demo/cohort.ts";
+import { listen } from "../server.ts";
+import { authenticatorFromEnv } from "../auth/from-env.ts";
+import { rateLimit } from "../api/middleware/rate-limit.ts";
+import type { AppDeps } from "../api/env.ts";
+import type { Ctx } from "../service/context.ts";
+import { createKey } from "../service/keys-create.ts";
+import { lookupKey } from "../service/keys-lookup.ts";
+import { revokeKey } from "../service/keys-revoke.ts";
+import { ingestPatient } from "../service/ingest-patient.ts";
+import { studyInput } from "../service/inputs/study.ts";
+import { cloneTemplates, createBenchCohort, dropBenchCohort, ingestTemplates, samplePatients } from "./load-seed.ts";
+import { hammer, startChild, stopChild, type LoadResult } from "./load-http.ts";
 
-// Placeholder until the load benchmark lands.
+interface LoadOptions {
+  patients: string;
+  studies: string;
+  lesions: string;
+  templates: string;
+  connections: string;
+  duration: string;
+  scaling: string;
+  scalingDuration: string;
+  ingestDuration: string;
+  ingestConcurrency: string;
+  seed: string;
+  json?: boolean;
+  keep?: boolean;
+  db?: string;
+  profile?: string;
+}
+
+/** The `--json` object, exactly the shape issue 7 asks for. */
+export interface LoadReport {
+  timeline: { rps: number; p50Ms: number; p99Ms: number; ratioToNodeHttp: number };
+  notModified: { rps: number };
+  dbCeiling: { qps: number };
+  nodeHttpCeiling: { rps: number };
+  ingest: { studiesPerS: number };
+  scaling: { patients: number; p99Ms: number }[];
+}
+
+const SAMPLE = 2000;
+const r1 = (x: number) => Math.round(x * 10) / 10;
+const r2 = (x: number) => Math.round(x * 100) / 100;
+const int = (x: number) => Math.round(x).toLocaleString("en-US");
+
 export function registerLoadBench(bench: Command): void {
-  bench.command("load").description("load benchmark (not built yet)").action(() => {
-    console.error("bench load: not built yet");
-    process.exitCode = 1;
-  });
+  bench
+    .command("load")
+    .description("seed a generated cohort, then measure the API under load (autocannon) against the DB and bare node:http ceilings")
+    .option("--patients <n>", "patients of the main measurement", "10000")
+    .option("--studies <n>", "studies per patient", "5")
+    .option("--lesions <n>", "lesions per patient", "3")
+    .option("--templates <n>", "patients ingested through the service (the rest are SQL copies of them)", "200")
+    .option("--connections <n>", "concurrent connections for GETs", "32")
+    .option("--duration <s>", "seconds per main measurement", "10")
+    .option("--scaling <list>", "patient counts for the timeline p99 growth, or none", "1000,10000,100000")
+    .option("--scaling-duration <s>", "seconds per scaling step", "6")
+    .option("--ingest-duration <s>", "seconds of ingest through the API", "15")
+    .option("--ingest-concurrency <n>", "patients ingested at once through the API", "8")
+    .option("--seed <n>", "generator seed", "7")
+    .option("--json", "print only the result object on stdout (the log goes to stderr)")
+    .option("--keep", "keep the benchmark cohort afterwards")
+    .option("--profile <dir>", "write a V8 CPU profile of the API server process to this folder")
+    .option("--db <target>", "postgres://... (recommended) | memory | PATH (default: DATABASE_URL, else memory)")
+    .action(async (opts: LoadOptions) => {
+      const report = await runLoadBench(opts);
+      if (opts.json) console.log(JSON.stringify(report));
+    });
+}
+
+export async function runLoadBench(opts: LoadOptions): Promise<LoadReport> {
+  const log = opts.json ? (s: string) => console.error(s) : (s: string) => console.log(s);
+  const env = parseEnv();
+  const target = opts.db ?? env.DATABASE_URL ?? "memory";
+  const n = Number(opts.patients);
+  const shape = { studies: Number(opts.studies), lesions: Number(opts.lesions), seed: Number(opts.seed) };
+  const templates = Math.min(Number(opts.templates), n);
+  const connections = Number(opts.connections);
+  const durationS = Number(opts.duration);
+  const scalingSteps = opts.scaling === "none" ? [] : opts.scaling.split(",").map(Number).filter((x) => x > 0);
+  const steps = [...new Set([...scalingSteps, n])].sort((a, b) => a - b).filter((s) => s >= templates);
+
+  const handle = await createDb(databaseTarget(env, target), { poolSize: env.DB_POOL_SIZE });
+  await migrateDb(handle);
+  const predictor = await loadPredictor(env.LESIONTRACK_MODEL_DIR);
+  const clock = { now: () => new Date() };
+  const ctx: Ctx = { db: handle.db, clock, predictor, actor: "bench-load" };
+  const cohortId = `bench-${Date.now().toString(36)}`;
+  log(`bench load on ${handle.description} (${availableParallelism()} cores), cohort ${cohortId}, growth model ${predictor.kind} ${predictor.version}`);
+  if (handle.kind !== "postgres") log("note: PGlite runs in this process, so server, load generator and database share one event loop; the targets are for PostgreSQL");
+
+  const children: ChildProcess[] = [];
+  let inProcess: { close(): void } | undefined;
+  const tmp = mkdtempSync(join(tmpdir(), "lt-bench-"));
+  let keyId: string | undefined;
+  try {
+    await createBenchCohort(ctx, cohortId);
+    const key = await createKey({ ctx, input: { name: "bench-load", scopes: [`${cohortId}:write`] } });
+    keyId = key.keyId;
+    const auth = { "x-api-key": key.token };
+
+    // The server under test: the real app with authentication and a (never reached) rate limit.
+    const serverEnv = { RATE_LIMIT_MAX: "1000000000", HOST: "127.0.0.1" };
+    let apiPort: number;
+    if (handle.kind === "postgres") {
+      const s = await startChild("./load-server.ts", { ...serverEnv, DATABASE_URL: target }, opts.profile);
+      children.push(s.child);
+      apiPort = s.port;
+    } else {
+      const e: Env = { ...env, RATE_LIMIT_MAX: 1e9 };
+      const deps: AppDeps = {
+        db: handle.db, clock, predictor,
+        config: { bodyLimitBytes: e.BODY_LIMIT_BYTES, corsOrigins: [] },
+        authenticate: authenticatorFromEnv(e, (id) => lookupKey({ ctx, keyId: id })),
+        rateLimit: rateLimit({ limit: e.RATE_LIMIT_MAX, windowMs: e.RATE_LIMIT_WINDOW_MS }),
+      };
+      const l = await listen(deps, 0, "127.0.0.1");
+      inProcess = l.server;
+      apiPort = l.port;
+    }
+
+    // Seed: templates through the service, the rest as SQL copies of their stored rows.
+    let t0 = performance.now();
+    await ingestTemplates(ctx, cohortId, templates, shape, (done) => {
+      if (done % 50 === 0 || done === templates) process.stderr.write(`\r  templates ingested: ${done}/${templates}`);
+    });
+    process.stderr.write("\n");
+    const seedS = (performance.now() - t0) / 1000;
+    log(`seed: ${templates} template patients x ${shape.studies} studies x ${shape.lesions} lesions through ingestPatient (store, match, RECIST, forecasts) in ${r1(seedS)} s = ${r1((seedS * 1000) / templates)} ms/patient, ${r1((templates * shape.studies) / seedS)} studies/s`);
+
+    const spine = generateDemoCohort({ patients: 1, studies: [10, 10], lesions: [5, 5], seed: shape.seed + 1, prefix: "S" })[0]!;
+    await ingestPatient({
+      ctx, cohortId,
+      batch: { patientId: "SPINE-10x5", patient: { sex: spine.sex, birthYear: spine.birthYear, referenceDate: spine.referenceDate, metadata: {} }, studies: spine.studies.map((s) => ({ studyKey: s.studyKey, input: studyInput.parse(s.input) })) },
+    });
+
+    const timelinePath = (patientId: string) => `/v1/cohorts/${cohortId}/patients/${patientId}/timeline`;
+    const scaling: { patients: number; p99Ms: number }[] = [];
+    let main: { timeline: LoadResult; notModified: LoadResult; bare: LoadResult; dbQps: number; ingest: number; bytes: number } | undefined;
+    let current = templates;
+
+    for (const step of steps) {
+      t0 = performance.now();
+      await cloneTemplates(handle.db, cohortId, templates, current, step);
+      if (step > current) log(`cohort grown to ${int(step)} patients by SQL copy of the templates' stored rows (${int(step - current)} copies in ${r1((performance.now() - t0) / 1000)} s)`);
+      current = Math.max(current, step);
+      const sample = await samplePatients(handle.db, cohortId, SAMPLE);
+      const pick = () => {
+        const p = sample[Math.floor(Math.random() * sample.length)]!;
+        return { path: timelinePath(p.patientId), headers: auth };
+      };
+      await hammer(apiPort, { connections, durationS: 2, pick }); // warm-up: JIT, key cache, buffers
+
+      if (step === n) {
+        const timeline = await hammer(apiPort, { connections, durationS, pick });
+        const notModified = await hammer(apiPort, {
+          connections, durationS,
+          pick: () => {
+            const p = sample[Math.floor(Math.random() * sample.length)]!;
+            return { path: timelinePath(p.patientId), headers: { ...auth, "if-none-match": `"r${p.revision}"` } };
+          },
+        });
+        const dbQps = await dbCeiling(handle.db, cohortId, sample.map((p) => p.patientId), connections, durationS);
+        // The same bytes from a bare node:http server (what the API sent for each sampled path).
+        const bodies: Record<string, string> = {};
+        let bytes = 0;
+        for (const p of sample) {
+          const row = await readTimeline(handle.db, cohortId, p.patientId, null);
+          bodies[timelinePath(p.patientId)] = row!.body!;
+          bytes += Buffer.byteLength(row!.body!);
+        }
+        writeFileSync(join(tmp, "bodies.json"), JSON.stringify(bodies));
+        const bareChild = await startChild("./load-bare.ts", { LT_BARE_BODIES: join(tmp, "bodies.json") });
+        children.push(bareChild.child);
+        await hammer(bareChild.port, { connections, durationS: 2, pick });
+        const bare = await hammer(bareChild.port, { connections, durationS, pick });
+        await stopChild(bareChild.child);
+        const ingest = await ingestThroughApi(apiPort, auth, cohortId, shape, Number(opts.ingestConcurrency), Number(opts.ingestDuration), log);
+        main = { timeline, notModified, bare, dbQps, ingest, bytes: bytes / sample.length };
+        log(`timeline GET, ${connections} connections, ${durationS} s, ${int(sample.length)} random patients of ${int(step)} (mean body ${int(main.bytes)} B): ${int(timeline.rps)} req/s, p50 ${r2(timeline.p50Ms)} ms, p99 ${r2(timeline.p99Ms)} ms; ${r2(timeline.rps / bare.rps)}x bare node:http (target >= 0.6), ${r2(timeline.rps / dbQps)}x DB ceiling; p99 target <= 15 ms; statuses ${JSON.stringify(timeline.statusCounts)}`);
+        log(`304 path (If-None-Match = current ETag): ${int(notModified.rps)} req/s, p50 ${r2(notModified.p50Ms)} ms, p99 ${r2(notModified.p99Ms)} ms; ${r2(notModified.rps / bare.rps)}x bare node:http; statuses ${JSON.stringify(notModified.statusCounts)}`);
+        log(`DB ceiling: the same timeline row read with the same driver and query (readTimeline, ${connections} concurrent, pool ${env.DB_POOL_SIZE}): ${int(dbQps)} queries/s`);
+        log(`bare node:http ceiling, same bytes per path: ${int(bare.rps)} req/s, p50 ${r2(bare.p50Ms)} ms, p99 ${r2(bare.p99Ms)} ms`);
+        log(`ingest through the API (PUT patient + ${shape.studies} PUT study of ${shape.lesions} lesions, ${opts.ingestConcurrency} patients at once): ${r1(ingest)} studies/s; ${r2(ingest / 500)}x the 500 studies/s target`);
+
+        const single = (headers: Record<string, string>) => () => ({ path: timelinePath("SPINE-10x5"), headers });
+        const spineRow = await readTimeline(handle.db, cohortId, "SPINE-10x5", null);
+        const spineGet = await hammer(apiPort, { connections, durationS: Math.min(durationS, 5), pick: single(auth) });
+        const spine304 = await hammer(apiPort, { connections, durationS: Math.min(durationS, 5), pick: single({ ...auth, "if-none-match": `"r${spineRow!.revision}"` }) });
+        log(`issue 2 spine: one patient with 10 studies x 5 lesions (${int(Buffer.byteLength(spineRow!.body!))} B): GET ${int(spineGet.rps)} req/s p50 ${r2(spineGet.p50Ms)} ms p99 ${r2(spineGet.p99Ms)} ms; 304 ${int(spine304.rps)} req/s p50 ${r2(spine304.p50Ms)} ms p99 ${r2(spine304.p99Ms)} ms`);
+      }
+      if (scalingSteps.includes(step)) {
+        const p99Ms = step === n && main ? main.timeline.p99Ms : (await hammer(apiPort, { connections, durationS: Number(opts.scalingDuration), pick })).p99Ms;
+        scaling.push({ patients: step, p99Ms: r2(p99Ms) });
+        log(`scaling: ${int(step)} patients -> timeline p99 ${r2(p99Ms)} ms`);
+      }
+    }
+    if (scaling.length >= 2) log(`scaling: p99 at ${int(scaling.at(-1)!.patients)} / at ${int(scaling[0]!.patients)} = ${r2(scaling.at(-1)!.p99Ms / scaling[0]!.p99Ms)}x (target <= 1.5x)`);
+    if (!main) throw new Error("no main measurement: --patients must be at least --templates");
+    return {
+      timeline: { rps: Math.round(main.timeline.rps), p50Ms: r2(main.timeline.p50Ms), p99Ms: r2(main.timeline.p99Ms), ratioToNodeHttp: r2(main.timeline.rps / main.bare.rps) },
+      notModified: { rps: Math.round(main.notModified.rps) },
+      dbCeiling: { qps: Math.round(main.dbQps) },
+      nodeHttpCeiling: { rps: Math.round(main.bare.rps) },
+      ingest: { studiesPerS: r1(main.ingest) },
+      scaling,
+    };
+  } finally {
+    for (const c of children) await stopChild(c);
+    inProcess?.close();
+    rmSync(tmp, { recursive: true, force: true });
+    if (keyId) await revokeKey({ ctx, keyId }).catch(() => undefined);
+    if (!opts.keep) {
+      const t = performance.now();
+      await dropBenchCohort(handle.db, cohortId);
+      log(`removed cohort ${cohortId} in ${r1((performance.now() - t) / 1000)} s`);
+    }
+    await handle.close();
+  }
+}
+
+/** Reads the same rows as the route (readTimeline, same driver and pool), `concurrency` at a time. */
+async function dbCeiling(db: Ctx["db"], cohortId: string, patientIds: string[], concurrency: number, durationS: number): Promise<number> {
+  const warm = performance.now() + 1000;
+  const end = warm + durationS * 1000;
+  let count = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        await readTimeline(db, cohortId, patientIds[Math.floor(Math.random() * patientIds.length)]!, null);
+        if (performance.now() > warm) count++;
+      }
+    }),
+  );
+  return count / durationS;
+}
+
+/** New patients through the HTTP API: PUT patient, then its studies in time order; several patients at once. */
+async function ingestThroughApi(port: number, auth: Record<string, string>, cohortId: string, shape: { studies: number; lesions: number; seed: number }, concurrency: number, durationS: number, log: (s: string) => void): Promise<number> {
+  const patients = generateDemoCohort({ patients: 5000, studies: [shape.studies, shape.studies], lesions: [shape.lesions, shape.lesions], seed: shape.seed + 2, prefix: "I" });
+  const base = `http://127.0.0.1:${port}/v1/cohorts/${cohortId}/patients`;
+  const headers = { ...auth, "content-type": "application/json" };
+  const put = async (url: string, body: unknown) => {
+    const res = await fetch(url, { method: "PUT", headers, body: JSON.stringify(body) });
+    if (res.status >= 300) throw new Error(`PUT ${url}: ${res.status} ${await res.text()}`);
+    await res.arrayBuffer();
+  };
+  let next = 0;
+  let studies = 0;
+  const started = performance.now();
+  const stopAt = started + durationS * 1000;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < stopAt && next < patients.length) {
+        const p = patients[next++]!;
+        await put(`${base}/${p.patientId}`, { sex: p.sex, birthYear: p.birthYear, referenceDate: p.referenceDate });
+        for (const s of p.studies) {
+          await put(`${base}/${p.patientId}/studies/${s.studyKey}`, s.input);
+          studies++;
+        }
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  log(`  ingest: ${next} patients, ${studies} studies in ${r1(elapsed)} s`);
+  return studies / elapsed;
 }

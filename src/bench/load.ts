@@ -38,6 +38,7 @@ interface LoadOptions {
   keep?: boolean;
   db?: string;
   profile?: string;
+  authCost?: boolean;
 }
 
 /** The `--json` object, exactly the shape issue 7 asks for. */
@@ -72,6 +73,7 @@ export function registerLoadBench(bench: Command): void {
     .option("--seed <n>", "generator seed", "7")
     .option("--json", "print only the result object on stdout (the log goes to stderr)")
     .option("--keep", "keep the benchmark cohort afterwards")
+    .option("--no-auth-cost", "skip the ablation run without authentication and rate limiting")
     .option("--profile <dir>", "write a V8 CPU profile of the API server process to this folder")
     .option("--db <target>", "postgres://... (recommended) | memory | PATH (default: DATABASE_URL, else memory)")
     .action(async (opts: LoadOptions) => {
@@ -187,10 +189,20 @@ export async function runLoadBench(opts: LoadOptions): Promise<LoadReport> {
         await hammer(bareChild.port, { connections, durationS: 2, pick });
         const bare = await hammer(bareChild.port, { connections, durationS, pick });
         await stopChild(bareChild.child);
+        let openRps: number | undefined;
+        if (handle.kind === "postgres" && opts.authCost !== false) {
+          // Ablation: the same server without authentication and rate limiting = their cost.
+          const open = await startChild("./load-server.ts", { ...serverEnv, DATABASE_URL: target, LT_BENCH_OPEN: "1" });
+          children.push(open.child);
+          await hammer(open.port, { connections, durationS: 2, pick });
+          openRps = (await hammer(open.port, { connections, durationS, pick })).rps;
+          await stopChild(open.child);
+        }
         const ingest = await ingestThroughApi(apiPort, auth, cohortId, shape, Number(opts.ingestConcurrency), Number(opts.ingestDuration), log);
         main = { timeline, notModified, bare, dbQps, ingest, bytes: bytes / sample.length };
         log(`timeline GET, ${connections} connections, ${durationS} s, ${int(sample.length)} random patients of ${int(step)} (mean body ${int(main.bytes)} B): ${int(timeline.rps)} req/s, p50 ${r2(timeline.p50Ms)} ms, p99 ${r2(timeline.p99Ms)} ms; ${r2(timeline.rps / bare.rps)}x bare node:http (target >= 0.6), ${r2(timeline.rps / dbQps)}x DB ceiling; p99 target <= 15 ms; statuses ${JSON.stringify(timeline.statusCounts)}`);
         log(`304 path (If-None-Match = current ETag): ${int(notModified.rps)} req/s, p50 ${r2(notModified.p50Ms)} ms, p99 ${r2(notModified.p99Ms)} ms; ${r2(notModified.rps / bare.rps)}x bare node:http; statuses ${JSON.stringify(notModified.statusCounts)}`);
+        if (openRps !== undefined) log(`the same GETs without authentication and rate limiting (ablation): ${int(openRps)} req/s: access control costs ${r1(100 * (1 - timeline.rps / openRps))}% of throughput`);
         log(`DB ceiling: the same timeline row read with the same driver and query (readTimeline, ${connections} concurrent, pool ${env.DB_POOL_SIZE}): ${int(dbQps)} queries/s`);
         log(`bare node:http ceiling, same bytes per path: ${int(bare.rps)} req/s, p50 ${r2(bare.p50Ms)} ms, p99 ${r2(bare.p99Ms)} ms`);
         log(`ingest through the API (PUT patient + ${shape.studies} PUT study of ${shape.lesions} lesions, ${opts.ingestConcurrency} patients at once): ${r1(ingest)} studies/s; ${r2(ingest / 500)}x the 500 studies/s target`);

@@ -1,5 +1,6 @@
 import type { Observation } from "../observation.ts";
 import { deriveTracks } from "../matching/tracks.ts";
+import { matcherConfigFor } from "../matching/weights.ts";
 import { assessTracks } from "../recist/from-tracks.ts";
 import { compareStudies, recistDates } from "./time-axis.ts";
 import { recistDiameterMm, sumOfDiametersMm } from "./sum-of-diameters.ts";
@@ -69,6 +70,7 @@ export function derivePatient(input: DerivationInput): Derivation {
       mustLink: input.corrections.filter((c) => c.kind === "must").map((c) => [c.fromObservationId, c.toObservationId] as [string, string]),
       cannotLink: input.corrections.filter((c) => c.kind === "cannot").map((c) => [c.fromObservationId, c.toObservationId] as [string, string]),
     },
+    config: matcherConfigFor({ bodySizeMm: input.cohort.bodySizeMm }),
   });
   const obsById = new Map<string, { o: Observation; s: StudyRecord }>();
   for (const s of studies) for (const o of s.observations) obsById.set(o.id, { o, s });

@@ -1,28 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
-import { createTestApp, dropCohort, send, type TestApp } from "../helpers/test-app.ts";
+import { useAppWithCohort } from "../helpers/suite.ts";
+import { dropCohort, send } from "../helpers/test-app.ts";
 import { makeCohort, makePatient, studyBody } from "../helpers/factories.ts";
 
 describe.each(backends)("RECIST in the timeline ($name)", (backend) => {
-  let t: TestApp;
-  let cohortId: string;
-  beforeAll(async () => {
-    t = await createTestApp(backend);
-    cohortId = await makeCohort(t);
-  });
-  afterAll(async () => {
-    await dropCohort(t.handle, cohortId);
-    await t.close();
-  });
-  const base = (p: string) => `/v1/cohorts/${cohortId}/patients/${p}`;
-  const timeline = async (p: string) => (await (await send(t.app, "GET", `${base(p)}/timeline`)).json()) as any;
+  const suite = useAppWithCohort(backend);
+  const base = (p: string) => `/v1/cohorts/${suite.cohortId}/patients/${p}`;
+  const timeline = async (p: string) => (await (await send(suite.t.app, "GET", `${base(p)}/timeline`)).json()) as any;
 
   /** Liver 33.0 mm and lung 20.0 mm at baseline; 23.1 + 14.0 = 37.1 at week 8 (-29.7 %); 21.0 + 10.0 at week 16. */
   async function responder(p: string) {
-    await makePatient(t, cohortId, p, { referenceDate: "2024-01-08" });
-    await send(t.app, "PUT", `${base(p)}/studies/BL`, studyBody("2024-01-01", [{ pos: [0, 0, 0], long: 33, id: "bl-liver" }, { pos: [200, 0, 0], long: 20, organ: "lung", id: "bl-lung" }]));
-    await send(t.app, "PUT", `${base(p)}/studies/W08`, studyBody("2024-02-26", [{ pos: [0, 0, 0], long: 23.1, id: "w8-liver" }, { pos: [200, 0, 0], long: 14, organ: "lung", id: "w8-lung" }]));
-    await send(t.app, "PUT", `${base(p)}/studies/W16`, studyBody("2024-04-22", [{ pos: [0, 0, 0], long: 21, id: "w16-liver" }, { pos: [200, 0, 0], long: 10, organ: "lung", id: "w16-lung" }]));
+    await makePatient(suite.t, suite.cohortId, p, { referenceDate: "2024-01-08" });
+    await send(suite.t.app, "PUT", `${base(p)}/studies/BL`, studyBody("2024-01-01", [{ pos: [0, 0, 0], long: 33, id: "bl-liver" }, { pos: [200, 0, 0], long: 20, organ: "lung", id: "bl-lung" }]));
+    await send(suite.t.app, "PUT", `${base(p)}/studies/W08`, studyBody("2024-02-26", [{ pos: [0, 0, 0], long: 23.1, id: "w8-liver" }, { pos: [200, 0, 0], long: 14, organ: "lung", id: "w8-lung" }]));
+    await send(suite.t.app, "PUT", `${base(p)}/studies/W16`, studyBody("2024-04-22", [{ pos: [0, 0, 0], long: 21, id: "w16-liver" }, { pos: [200, 0, 0], long: 10, organ: "lung", id: "w16-lung" }]));
   }
 
   it("proposes targets by the selection rules and computes sums and responses per study", async () => {
@@ -42,7 +34,7 @@ describe.each(backends)("RECIST in the timeline ($name)", (backend) => {
     const tl0 = await timeline("designated");
     const liver = tl0.tracks.find((tr: any) => tr.observations[0].observationId === "bl-liver").trackId;
     const lung = tl0.tracks.find((tr: any) => tr.observations[0].observationId === "bl-lung").trackId;
-    const res = await send(t.app, "PUT", `${base("designated")}/recist`, { designations: [{ trackId: liver, role: "target" }, { trackId: lung, role: "non-target" }] });
+    const res = await send(suite.t.app, "PUT", `${base("designated")}/recist`, { designations: [{ trackId: liver, role: "target" }, { trackId: lung, role: "non-target" }] });
     expect(res.status).toBe(200);
     const tl = await timeline("designated");
     expect(tl.recist.designationsProposed).toBe(false);
@@ -56,7 +48,7 @@ describe.each(backends)("RECIST in the timeline ($name)", (backend) => {
     const tl0 = await timeline("flags");
     const liver = tl0.tracks.find((tr: any) => tr.observations[0].observationId === "bl-liver").trackId;
     const lung = tl0.tracks.find((tr: any) => tr.observations[0].observationId === "bl-lung").trackId;
-    const res = await send(t.app, "PUT", `${base("flags")}/recist`, {
+    const res = await send(suite.t.app, "PUT", `${base("flags")}/recist`, {
       designations: [{ trackId: liver, role: "target" }, { trackId: lung, role: "non-target" }],
       studyFlags: { W16: { nonTargetStatus: { [lung]: "unequivocal_progression" } } },
     });
@@ -67,30 +59,30 @@ describe.each(backends)("RECIST in the timeline ($name)", (backend) => {
   });
 
   it("a protocol change makes a new version and re-derives every patient of the cohort", async () => {
-    const c2 = await makeCohort(t);
+    const c2 = await makeCohort(suite.t);
     try {
-      await makePatient(t, c2, "A", { referenceDate: "2024-01-08" });
-      await send(t.app, "PUT", `/v1/cohorts/${c2}/patients/A/studies/BL`, studyBody("2024-01-01", [{ pos: [0, 0, 0], long: 33 }]));
-      await send(t.app, "PUT", `/v1/cohorts/${c2}/patients/A/studies/W08`, studyBody("2024-02-26", [{ pos: [0, 0, 0], long: 24 }]));
-      const before = (await (await send(t.app, "GET", `/v1/cohorts/${c2}/patients/A/timeline`)).json()) as any;
+      await makePatient(suite.t, c2, "A", { referenceDate: "2024-01-08" });
+      await send(suite.t.app, "PUT", `/v1/cohorts/${c2}/patients/A/studies/BL`, studyBody("2024-01-01", [{ pos: [0, 0, 0], long: 33 }]));
+      await send(suite.t.app, "PUT", `/v1/cohorts/${c2}/patients/A/studies/W08`, studyBody("2024-02-26", [{ pos: [0, 0, 0], long: 24 }]));
+      const before = (await (await send(suite.t.app, "GET", `/v1/cohorts/${c2}/patients/A/timeline`)).json()) as any;
       expect(before.studies[1].recist.targetResponse).toBe("SD");
-      const res = await send(t.app, "PUT", `/v1/cohorts/${c2}/protocol`, { protocol: { prThresholdPct: 25 } });
+      const res = await send(suite.t.app, "PUT", `/v1/cohorts/${c2}/protocol`, { protocol: { prThresholdPct: 25 } });
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ protocolVersion: 2, changed: true, patientsRederived: 1 });
-      const after = (await (await send(t.app, "GET", `/v1/cohorts/${c2}/patients/A/timeline`)).json()) as any;
+      const after = (await (await send(suite.t.app, "GET", `/v1/cohorts/${c2}/patients/A/timeline`)).json()) as any;
       expect(after.recist.protocolVersion).toBe(2);
       expect(after.studies[1].recist.targetResponse).toBe("PR");
-      const bad = await send(t.app, "PUT", `/v1/cohorts/${c2}/protocol`, { protocol: { pdThresholdPct: "twenty" } });
+      const bad = await send(suite.t.app, "PUT", `/v1/cohorts/${c2}/protocol`, { protocol: { pdThresholdPct: "twenty" } });
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as any).errors[0].path).toBe("protocol.pdThresholdPct");
     } finally {
-      await dropCohort(t.handle, c2);
+      await dropCohort(suite.t.handle, c2);
     }
   });
 
   it("rejects RECIST inputs naming unknown tracks or studies", async () => {
     await responder("badinputs");
-    const res = await send(t.app, "PUT", `${base("badinputs")}/recist`, { designations: [{ trackId: "nope", role: "target" }], studyFlags: { W99: { tumorMarkersAboveNormal: true } } });
+    const res = await send(suite.t.app, "PUT", `${base("badinputs")}/recist`, { designations: [{ trackId: "nope", role: "target" }], studyFlags: { W99: { tumorMarkersAboveNormal: true } } });
     expect(res.status).toBe(400);
     const paths = ((await res.json()) as any).errors.map((e: any) => e.path);
     expect(paths).toEqual(expect.arrayContaining(["designations[0].trackId", "studyFlags.W99"]));

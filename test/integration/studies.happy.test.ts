@@ -1,48 +1,40 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
-import { createTestApp, dropCohort, send, type TestApp } from "../helpers/test-app.ts";
+import { useAppWithCohort } from "../helpers/suite.ts";
+import { dropCohort, send } from "../helpers/test-app.ts";
 import { makeCohort, makePatient, studyBody } from "../helpers/factories.ts";
 
 describe.each(backends)("studies, happy paths ($name)", (backend) => {
-  let t: TestApp;
-  let cohortId: string;
-  beforeAll(async () => {
-    t = await createTestApp(backend);
-    cohortId = await makeCohort(t);
-  });
-  afterAll(async () => {
-    await dropCohort(t.handle, cohortId);
-    await t.close();
-  });
+  const suite = useAppWithCohort(backend);
 
   const timeline = async (patientId: string) => {
-    const res = await send(t.app, "GET", `/v1/cohorts/${cohortId}/patients/${patientId}/timeline`);
+    const res = await send(suite.t.app, "GET", `/v1/cohorts/${suite.cohortId}/patients/${patientId}/timeline`);
     expect(res.status).toBe(200);
     return { etag: res.headers.get("etag"), body: (await res.json()) as any };
   };
 
   it("creates a study, then the same body twice changes nothing", async () => {
-    const p = await makePatient(t, cohortId, "idem");
+    const p = await makePatient(suite.t, suite.cohortId, "idem");
     const body = studyBody("2024-01-10", [{ pos: [10, 20, 30], long: 24.1 }, { pos: [80, -20, 100], long: 15 }]);
-    const first = await send(t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/studies/S1`, body);
+    const first = await send(suite.t.app, "PUT", `/v1/cohorts/${suite.cohortId}/patients/${p}/studies/S1`, body);
     expect(first.status).toBe(201);
     const r1 = (await first.json()) as any;
     expect(r1).toMatchObject({ created: true, changed: true, observationIds: ["S1/1", "S1/2"] });
     const { etag } = await timeline(p);
-    const again = await send(t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/studies/S1`, { ...body, observations: body.observations.map((o) => ({ ...o })) });
+    const again = await send(suite.t.app, "PUT", `/v1/cohorts/${suite.cohortId}/patients/${p}/studies/S1`, { ...body, observations: body.observations.map((o) => ({ ...o })) });
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ created: false, changed: false, revision: r1.revision });
     expect((await timeline(p)).etag).toBe(etag);
   });
 
   it("builds one track per lesion across shifted studies, with sums and events", async () => {
-    const p = await makePatient(t, cohortId, "tracks");
+    const p = await makePatient(suite.t, suite.cohortId, "tracks");
     const shift = (v: [number, number, number], d: [number, number, number]) => v.map((x, i) => x + d[i]!) as [number, number, number];
     const a: [number, number, number] = [100, 50, 200];
     const b: [number, number, number] = [-60, 10, 120];
     const c: [number, number, number] = [20, -90, 40];
-    await send(t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/studies/S1`, studyBody("2024-01-10", [{ pos: a, long: 30 }, { pos: b, long: 20 }]));
-    await send(t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/studies/S2`, studyBody("2024-03-10", [{ pos: shift(a, [12, -8, 25]), long: 25 }, { pos: shift(b, [12, -8, 25]), long: 18 }, { pos: shift(c, [12, -8, 25]), long: 12 }]));
+    await send(suite.t.app, "PUT", `/v1/cohorts/${suite.cohortId}/patients/${p}/studies/S1`, studyBody("2024-01-10", [{ pos: a, long: 30 }, { pos: b, long: 20 }]));
+    await send(suite.t.app, "PUT", `/v1/cohorts/${suite.cohortId}/patients/${p}/studies/S2`, studyBody("2024-03-10", [{ pos: shift(a, [12, -8, 25]), long: 25 }, { pos: shift(b, [12, -8, 25]), long: 18 }, { pos: shift(c, [12, -8, 25]), long: 12 }]));
     const { body } = await timeline(p);
     expect(body.studies.map((s: any) => s.studyKey)).toEqual(["S1", "S2"]);
     expect(body.studies.map((s: any) => s.sumOfDiametersMm)).toEqual([50, 55]);
@@ -70,8 +62,8 @@ describe.each(backends)("studies, happy paths ($name)", (backend) => {
     const strip = (tl: any) => JSON.stringify({ ...tl, patient: { ...tl.patient, patientId: null, revision: null } });
     const results: string[] = [];
     for (const [name, order] of [["inorder", [0, 1, 2]], ["shuffled", [2, 0, 1]]] as const) {
-      const p = await makePatient(t, cohortId, name);
-      for (const i of order) await send(t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/studies/${bodies[i]![0]}`, bodies[i]![1]);
+      const p = await makePatient(suite.t, suite.cohortId, name);
+      for (const i of order) await send(suite.t.app, "PUT", `/v1/cohorts/${suite.cohortId}/patients/${p}/studies/${bodies[i]![0]}`, bodies[i]![1]);
       const { body } = await timeline(p);
       expect(body.studies.map((s: any) => s.date)).toEqual(["2024-01-01", "2024-02-20", "2024-04-15"]);
       results.push(strip(body));
@@ -80,43 +72,43 @@ describe.each(backends)("studies, happy paths ($name)", (backend) => {
   });
 
   it("answers 304 to a current ETag and 200 after a change", async () => {
-    const p = await makePatient(t, cohortId, "etag");
-    await send(t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/studies/S1`, studyBody("2024-01-10", [{ pos: [0, 0, 0], long: 22 }]));
+    const p = await makePatient(suite.t, suite.cohortId, "etag");
+    await send(suite.t.app, "PUT", `/v1/cohorts/${suite.cohortId}/patients/${p}/studies/S1`, studyBody("2024-01-10", [{ pos: [0, 0, 0], long: 22 }]));
     const { etag } = await timeline(p);
     expect(etag).toMatch(/^"r\d+"$/);
-    const cached = await send(t.app, "GET", `/v1/cohorts/${cohortId}/patients/${p}/timeline`, undefined, { "if-none-match": etag! });
+    const cached = await send(suite.t.app, "GET", `/v1/cohorts/${suite.cohortId}/patients/${p}/timeline`, undefined, { "if-none-match": etag! });
     expect(cached.status).toBe(304);
-    await send(t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/studies/S2`, studyBody("2024-03-10", [{ pos: [1, 1, 1], long: 30 }]));
-    const fresh = await send(t.app, "GET", `/v1/cohorts/${cohortId}/patients/${p}/timeline`, undefined, { "if-none-match": etag! });
+    await send(suite.t.app, "PUT", `/v1/cohorts/${suite.cohortId}/patients/${p}/studies/S2`, studyBody("2024-03-10", [{ pos: [1, 1, 1], long: 30 }]));
+    const fresh = await send(suite.t.app, "GET", `/v1/cohorts/${suite.cohortId}/patients/${p}/timeline`, undefined, { "if-none-match": etag! });
     expect(fresh.status).toBe(200);
     expect(fresh.headers.get("etag")).not.toBe(etag);
   });
 
   it("replaces a study (audit records before and after) and deletes one", async () => {
-    const p = await makePatient(t, cohortId, "replace");
-    await send(t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/studies/S1`, studyBody("2024-01-10", [{ pos: [0, 0, 0], long: 22 }]));
-    await send(t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/studies/S2`, studyBody("2024-02-10", [{ pos: [0, 0, 0], long: 26 }]));
-    const replaced = await send(t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/studies/S2`, studyBody("2024-02-10", [{ pos: [0, 0, 0], long: 27.5 }]));
+    const p = await makePatient(suite.t, suite.cohortId, "replace");
+    await send(suite.t.app, "PUT", `/v1/cohorts/${suite.cohortId}/patients/${p}/studies/S1`, studyBody("2024-01-10", [{ pos: [0, 0, 0], long: 22 }]));
+    await send(suite.t.app, "PUT", `/v1/cohorts/${suite.cohortId}/patients/${p}/studies/S2`, studyBody("2024-02-10", [{ pos: [0, 0, 0], long: 26 }]));
+    const replaced = await send(suite.t.app, "PUT", `/v1/cohorts/${suite.cohortId}/patients/${p}/studies/S2`, studyBody("2024-02-10", [{ pos: [0, 0, 0], long: 27.5 }]));
     expect(replaced.status).toBe(200);
     expect((await timeline(p)).body.studies[1].sumOfDiametersMm).toBe(27.5);
-    const del = await send(t.app, "DELETE", `/v1/cohorts/${cohortId}/patients/${p}/studies/S2`);
+    const del = await send(suite.t.app, "DELETE", `/v1/cohorts/${suite.cohortId}/patients/${p}/studies/S2`);
     expect(del.status).toBe(200);
     expect((await timeline(p)).body.studies).toHaveLength(1);
     const { sql } = await import("drizzle-orm");
-    const r = await t.handle.db.execute(sql`select action, before is not null as has_before from audit_log where cohort_id = ${cohortId} and patient_id = ${p} order by audit_id`);
+    const r = await suite.t.handle.db.execute(sql`select action, before is not null as has_before from audit_log where cohort_id = ${suite.cohortId} and patient_id = ${p} order by audit_id`);
     const rows = (Array.isArray(r) ? r : (r as any).rows) as { action: string; has_before: boolean }[];
     expect(rows.map((x) => x.action)).toEqual(["patient.create", "study.create", "study.create", "study.replace", "study.delete"]);
     expect(rows[3]!.has_before).toBe(true);
   });
 
   it("pages patients by keyset cursor without gaps or repeats", async () => {
-    const c2 = await makeCohort(t);
+    const c2 = await makeCohort(suite.t);
     try {
-      for (let i = 0; i < 7; i++) await makePatient(t, c2, `K${i}`);
+      for (let i = 0; i < 7; i++) await makePatient(suite.t, c2, `K${i}`);
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const res = await send(t.app, "GET", `/v1/cohorts/${c2}/patients?limit=3${cursor ? `&cursor=${cursor}` : ""}`);
+        const res = await send(suite.t.app, "GET", `/v1/cohorts/${c2}/patients?limit=3${cursor ? `&cursor=${cursor}` : ""}`);
         expect(res.status).toBe(200);
         const page = (await res.json()) as any;
         seen.push(...page.items.map((x: any) => x.patientId));
@@ -124,14 +116,14 @@ describe.each(backends)("studies, happy paths ($name)", (backend) => {
       } while (cursor);
       expect(seen).toEqual(["K0", "K1", "K2", "K3", "K4", "K5", "K6"]);
     } finally {
-      await dropCohort(t.handle, c2);
+      await dropCohort(suite.t.handle, c2);
     }
   });
 
   it("serialises concurrent writes for one patient (no duplicate tracks, every write counted)", async () => {
-    const p = await makePatient(t, cohortId, "concurrent");
+    const p = await makePatient(suite.t, suite.cohortId, "concurrent");
     const writes = Array.from({ length: 6 }, (_, i) =>
-      send(t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/studies/S${i}`, studyBody(`2024-0${i + 1}-01`, [{ pos: [i, 0, 0], long: 20 + i }, { pos: [100, 100 + i, 0], long: 15 }])),
+      send(suite.t.app, "PUT", `/v1/cohorts/${suite.cohortId}/patients/${p}/studies/S${i}`, studyBody(`2024-0${i + 1}-01`, [{ pos: [i, 0, 0], long: 20 + i }, { pos: [100, 100 + i, 0], long: 15 }])),
     );
     const statuses = (await Promise.all(writes)).map((r) => r.status);
     expect(statuses.every((s) => s === 201)).toBe(true);

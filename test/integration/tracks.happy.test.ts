@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
-import { createTestApp, dropCohort, send, type TestApp } from "../helpers/test-app.ts";
-import { makeCohort } from "../helpers/factories.ts";
+import { useAppWithCohort } from "../helpers/suite.ts";
+import { send } from "../helpers/test-app.ts";
 import { generateDemoCohort } from "../../src/domain/demo/cohort.ts";
 
 /** Share of observation pairs in consecutive track positions that the generator says are one lesion. */
@@ -17,28 +17,19 @@ function linkPrecision(tl: any, truth: Record<string, string>): { correct: numbe
 }
 
 describe.each(backends)("tracks of generated patients with shifts, new and vanished lesions ($name)", (backend) => {
-  let t: TestApp;
-  let cohortId: string;
-  beforeAll(async () => {
-    t = await createTestApp(backend);
-    cohortId = await makeCohort(t);
-  });
-  afterAll(async () => {
-    await dropCohort(t.handle, cohortId);
-    await t.close();
-  });
+  const suite = useAppWithCohort(backend);
 
   it("recovers the generator's lesions as tracks and reports new lesions", async () => {
     const patients = generateDemoCohort({ seed: 7, patients: 4, studies: [4, 6], lesions: [2, 5] });
     let correct = 0, total = 0, lesionsTrue = 0, tracksFound = 0;
     for (const p of patients) {
-      await send(t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p.patientId}`, { sex: p.sex });
+      await send(suite.t.app, "PUT", `/v1/cohorts/${suite.cohortId}/patients/${p.patientId}`, { sex: p.sex });
       // arrive out of date order on purpose
       for (const s of [...p.studies].reverse()) {
-        const res = await send(t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p.patientId}/studies/${s.studyKey}`, s.input);
+        const res = await send(suite.t.app, "PUT", `/v1/cohorts/${suite.cohortId}/patients/${p.patientId}/studies/${s.studyKey}`, s.input);
         expect(res.status).toBe(201);
       }
-      const tl = (await (await send(t.app, "GET", `/v1/cohorts/${cohortId}/patients/${p.patientId}/timeline`)).json()) as any;
+      const tl = (await (await send(suite.t.app, "GET", `/v1/cohorts/${suite.cohortId}/patients/${p.patientId}/timeline`)).json()) as any;
       const r = linkPrecision(tl, p.truth);
       correct += r.correct;
       total += r.total;

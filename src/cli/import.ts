@@ -28,11 +28,16 @@ function fileSource(file: string) {
   const size = statSync(file).size;
   const bar = process.stdout.isTTY ? new cliProgress.SingleBar({ format: "import [{bar}] {percentage}% | {rows} rows | {patients} patients | {eta_formatted} left", hideCursor: true }, cliProgress.Presets.shades_classic) : null;
   let bytes = 0;
-  const stream = createReadStream(file);
   bar?.start(size, 0, { rows: 0, patients: 0 });
-  stream.on("data", (chunk) => (bytes += chunk.length));
+  // Counted as the import pulls chunks (a "data" listener would start the flow before the parser is attached).
+  async function* stream(): AsyncGenerator<Buffer> {
+    for await (const chunk of createReadStream(file)) {
+      bytes += (chunk as Buffer).length;
+      yield chunk as Buffer;
+    }
+  }
   return {
-    stream,
+    stream: stream(),
     onProgress: (p: ImportProgress) => bar?.update(bytes, { rows: p.rowsRead, patients: p.patients }),
     stop: () => {
       bar?.update(size);

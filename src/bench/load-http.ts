@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { createRequire } from "node:module";
+import { readFileSync } from "node:fs";
 
 // autocannon ships no types (and is a devDependency: only this benchmark loads it).
 const autocannon = createRequire(import.meta.url)("autocannon") as (opts: Record<string, unknown>) => any;
@@ -13,6 +14,19 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   statusCounts: Record<string, number>;
+  /** CPU time the server process spent per answered request (µs), when its pid is known (Linux). */
+  serverCpuUsPerRequest?: number;
+}
+
+/** utime + stime of a process in seconds from /proc (Linux); undefined elsewhere. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return undefined;
+  }
 }
 
 /** Starts a child entry (same Node flags, so tsx works) and resolves its port from "READY <port>". */
@@ -44,7 +58,8 @@ const percentile = (sorted: number[], q: number): number => (sorted.length === 0
  * autocannon against one port with a request chosen per call (`pick`). Latencies are taken from
  * every response at full resolution (autocannon's own histogram keeps whole ms and 2xx only).
  */
-export async function hammer(port: number, options: { connections: number; durationS: number; pick: () => { path: string; headers?: Record<string, string> } }): Promise<LoadResult> {
+export async function hammer(port: number, options: { connections: number; durationS: number; pick: () => { path: string; headers?: Record<string, string> }; pid?: number }): Promise<LoadResult> {
+  const cpuBefore = cpuSeconds(options.pid);
   const latencies: number[] = [];
   const statusCounts: Record<string, number> = {};
   const instance = autocannon({
@@ -58,6 +73,7 @@ export async function hammer(port: number, options: { connections: number; durat
     statusCounts[statusCode] = (statusCounts[statusCode] ?? 0) + 1;
   });
   const result: any = await instance;
+  const cpuAfter = cpuSeconds(options.pid);
   latencies.sort((a, b) => a - b);
   const total = latencies.length;
   return {
@@ -68,5 +84,6 @@ export async function hammer(port: number, options: { connections: number; durat
     non2xx: result.non2xx as number,
     errors: result.errors as number,
     statusCounts,
+    ...(cpuBefore !== undefined && cpuAfter !== undefined && total > 0 ? { serverCpuUsPerRequest: ((cpuAfter - cpuBefore) * 1e6) / total } : {}),
   };
 }

@@ -116,10 +116,12 @@ export async function runLoadBench(opts: LoadOptions): Promise<LoadReport> {
     // The server under test: the real app with authentication and a (never reached) rate limit.
     const serverEnv = { RATE_LIMIT_MAX: "1000000000", HOST: "127.0.0.1" };
     let apiPort: number;
+    let apiPid: number | undefined;
     if (handle.kind === "postgres") {
       const s = await startChild("./load-server.ts", { ...serverEnv, DATABASE_URL: target }, opts.profile);
       children.push(s.child);
       apiPort = s.port;
+      apiPid = s.child.pid;
     } else {
       const e: Env = { ...env, RATE_LIMIT_MAX: 1e9 };
       const deps: AppDeps = {
@@ -166,9 +168,9 @@ export async function runLoadBench(opts: LoadOptions): Promise<LoadReport> {
       await hammer(apiPort, { connections, durationS: 2, pick }); // warm-up: JIT, key cache, buffers
 
       if (step === n) {
-        const timeline = await hammer(apiPort, { connections, durationS, pick });
+        const timeline = await hammer(apiPort, { connections, durationS, pick, pid: apiPid });
         const notModified = await hammer(apiPort, {
-          connections, durationS,
+          connections, durationS, pid: apiPid,
           pick: () => {
             const p = sample[Math.floor(Math.random() * sample.length)]!;
             return { path: timelinePath(p.patientId), headers: { ...auth, "if-none-match": `"r${p.revision}"` } };
@@ -187,22 +189,27 @@ export async function runLoadBench(opts: LoadOptions): Promise<LoadReport> {
         const bareChild = await startChild("./load-bare.ts", { LT_BARE_BODIES: join(tmp, "bodies.json") });
         children.push(bareChild.child);
         await hammer(bareChild.port, { connections, durationS: 2, pick });
-        const bare = await hammer(bareChild.port, { connections, durationS, pick });
+        const bare = await hammer(bareChild.port, { connections, durationS, pick, pid: bareChild.child.pid });
         await stopChild(bareChild.child);
         let openRps: number | undefined;
+        let openCpu: number | undefined;
         if (handle.kind === "postgres" && opts.authCost !== false) {
           // Ablation: the same server without authentication and rate limiting = their cost.
           const open = await startChild("./load-server.ts", { ...serverEnv, DATABASE_URL: target, LT_BENCH_OPEN: "1" });
           children.push(open.child);
           await hammer(open.port, { connections, durationS: 2, pick });
-          openRps = (await hammer(open.port, { connections, durationS, pick })).rps;
+          const o = await hammer(open.port, { connections, durationS, pick, pid: open.child.pid });
+          openRps = o.rps;
+          openCpu = o.serverCpuUsPerRequest;
           await stopChild(open.child);
         }
         const ingest = await ingestThroughApi(apiPort, auth, cohortId, shape, Number(opts.ingestConcurrency), Number(opts.ingestDuration), log);
         main = { timeline, notModified, bare, dbQps, ingest, bytes: bytes / sample.length };
         log(`timeline GET, ${connections} connections, ${durationS} s, ${int(sample.length)} random patients of ${int(step)} (mean body ${int(main.bytes)} B): ${int(timeline.rps)} req/s, p50 ${r2(timeline.p50Ms)} ms, p99 ${r2(timeline.p99Ms)} ms; ${r2(timeline.rps / bare.rps)}x bare node:http (target >= 0.6), ${r2(timeline.rps / dbQps)}x DB ceiling; p99 target <= 15 ms; statuses ${JSON.stringify(timeline.statusCounts)}`);
         log(`304 path (If-None-Match = current ETag): ${int(notModified.rps)} req/s, p50 ${r2(notModified.p50Ms)} ms, p99 ${r2(notModified.p99Ms)} ms; ${r2(notModified.rps / bare.rps)}x bare node:http; statuses ${JSON.stringify(notModified.statusCounts)}`);
-        if (openRps !== undefined) log(`the same GETs without authentication and rate limiting (ablation): ${int(openRps)} req/s: access control costs ${r1(100 * (1 - timeline.rps / openRps))}% of throughput`);
+        if (openRps !== undefined) log(`the same GETs without authentication and rate limiting (ablation): ${int(openRps)} req/s (access control: ${r1(100 * (1 - timeline.rps / openRps))}% of throughput${openCpu !== undefined && timeline.serverCpuUsPerRequest !== undefined ? `, ${int(timeline.serverCpuUsPerRequest - openCpu)} µs of server CPU per request` : ""})`);
+        const cpu = (r: LoadResult) => (r.serverCpuUsPerRequest !== undefined ? `${int(r.serverCpuUsPerRequest)} µs` : "n/a");
+        log(`server CPU per request (one core): timeline 200 ${cpu(timeline)}, 304 ${cpu(notModified)}, bare node:http ${cpu(bare)}${openCpu !== undefined ? `, timeline without access control ${int(openCpu)} µs` : ""}`);
         log(`DB ceiling: the same timeline row read with the same driver and query (readTimeline, ${connections} concurrent, pool ${env.DB_POOL_SIZE}): ${int(dbQps)} queries/s`);
         log(`bare node:http ceiling, same bytes per path: ${int(bare.rps)} req/s, p50 ${r2(bare.p50Ms)} ms, p99 ${r2(bare.p99Ms)} ms`);
         log(`ingest through the API (PUT patient + ${shape.studies} PUT study of ${shape.lesions} lesions, ${opts.ingestConcurrency} patients at once): ${r1(ingest)} studies/s; ${r2(ingest / 500)}x the 500 studies/s target`);

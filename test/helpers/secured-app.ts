@@ -66,18 +66,19 @@ export async function createSecuredTestApp(backend: Backend, options: SecuredOpt
     source.jwks = jwks;
   }
 
-  let authenticator!: Authenticator;
+  const holder: { auth?: Authenticator } = {};
   const t = await createTestApp(backend, {
     ...options.overrides,
-    authenticate: (req) => authenticator(req),
+    authenticate: (req) => holder.auth!(req),
     ...(options.rateLimit ? { rateLimit: rateLimit(options.rateLimit) } : {}),
   });
-  authenticator = createAuthenticator({
+  const authenticator = createAuthenticator({
     lookupKey: (keyId) => lookupKey({ ctx: { db: t.handle.db }, keyId }),
     verifyJwt: createJwtVerifier({ ...source, issuer: JWT_ISSUER, audience: JWT_AUDIENCE, ...(options.now ? { now: options.now } : {}) }),
     cacheTtlMs: options.cacheTtlMs ?? 0,
     ...(options.now ? { now: options.now } : {}),
   });
+  holder.auth = authenticator;
 
   const created: string[] = [];
   const ctx = { db: t.handle.db, clock: t.deps.clock };

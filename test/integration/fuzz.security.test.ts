@@ -31,7 +31,10 @@ function mutate(seed: Json, path: (string | number)[], op: "set" | "delete" | "a
   let node = copy;
   for (const p of path.slice(0, -1)) node = node[p];
   const last = path[path.length - 1]!;
-  if (op === "delete") Array.isArray(node) ? node.splice(Number(last), 1) : delete node[last];
+  if (op === "delete") {
+    if (Array.isArray(node)) node.splice(Number(last), 1);
+    else delete node[last];
+  }
   else if (op === "add" && node && typeof node === "object" && !Array.isArray(node)) node[key] = value;
   else node[last] = value;
   return copy;

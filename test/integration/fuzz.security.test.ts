@@ -60,6 +60,29 @@ function bodies(seed: Json): fc.Arbitrary<string> {
   return fc.oneof({ arbitrary: mutated, weight: 5 }, { arbitrary: twice, weight: 2 }, { arbitrary: fc.jsonValue().map((v) => JSON.stringify(v)), weight: 2 }, { arbitrary: rawText, weight: 1 });
 }
 
+/** Text bodies (CSV uploads): cells replaced by nasty values, lines dropped or doubled, cut short, or random text. */
+function textBodies(seed: string): fc.Arbitrary<string> {
+  const lines = seed.trimEnd().split("\n");
+  const cell = fc.tuple(fc.nat({ max: lines.length - 1 }), fc.nat({ max: 30 }), nasty).map(([li, ci, v]) => {
+    const copy = lines.map((l) => l.split(","));
+    const row = copy[li]!;
+    row[ci % row.length] = typeof v === "string" ? v : JSON.stringify(v) ?? "";
+    return `${copy.map((r) => r.join(",")).join("\n")}\n`;
+  });
+  const shuffle = fc.tuple(fc.nat({ max: lines.length - 1 }), fc.boolean()).map(([li, drop]) => {
+    const copy = [...lines];
+    if (drop) copy.splice(li, 1);
+    else copy.splice(li, 0, copy[li]!);
+    return `${copy.join("\n")}\n`;
+  });
+  const cut = fc.nat({ max: seed.length }).map((n) => seed.slice(0, n));
+  return fc.oneof({ arbitrary: cell, weight: 5 }, { arbitrary: shuffle, weight: 2 }, { arbitrary: cut, weight: 2 }, { arbitrary: fc.string({ maxLength: 300 }), weight: 1 });
+}
+
+const DL_HEADER = "File_name,Patient_index,Study_index,Series_ID,Key_slice_index,Measurement_coordinates,Bounding_boxes,Lesion_diameters_Pixel_,Normalized_lesion_location,Coarse_lesion_type,Possibly_noisy,Slice_range,Spacing_mm_px_,Image_size,DICOM_windows,Patient_gender,Patient_age,Train_Val_Test";
+const dlRow = (p: number, s: number, k: number) =>
+  `${String(p).padStart(6, "0")}_0${s}_01_${k}.png,${p},${s},1,${k},"390.1, 196.3, 382.5, 180.0, 378.9, 191.6, 393.6, 184.7","373.9, 175.0, 398.6, 201.3","18.0154, 16.1832","0.836722, 0.328687, 0.751075",5,0,"195, 255","0.790804, 0.790804, 1","512, 512","-175, 275",F,26,1`;
+
 describe.each(backends)("fuzzing every write route with fast-check ($name)", (backend) => {
   let t: SecuredTestApp;
   let routes: WriteRoute[];
@@ -90,6 +113,9 @@ describe.each(backends)("fuzzing every write route with fast-check ($name)", (ba
     "PUT /v1/cohorts/{cohortId}/patients/{patientId}": () => ({ sex: "M", birthYear: 1955, referenceDate: "2024-01-01", metadata: { arm: "A" } }),
     "PUT /v1/cohorts/{cohortId}/patients/{patientId}/studies/{studyKey}": () => studyBody("2024-05-10", [{ pos: [1, 0, 0], long: 20, embedding: [1, 0, 0] }, { pos: [80, 2, 0], long: 14, embedding: [0, 1, 0] }]),
     "POST /v1/cohorts/{cohortId}/patients/{patientId}/corrections": () => ({ action: "confirm-link", fromObservationId: "S1/1", toObservationId: "S2/1", note: "fuzz" }),
+    "POST /v1/cohorts/{cohortId}/imports/csv": () =>
+      "patient_id,study_key,date,x_mm,y_mm,z_mm,long_axis_mm,short_axis_mm,organ,nodal\nPF1,S1,2024-01-10,0,0,0,20,12,liver,false\nPF1,S2,2024-03-10,1,0,0,18,11,liver,false\n",
+    "POST /v1/cohorts/{cohortId}/imports/deeplesion": () => `${DL_HEADER}\n${dlRow(901, 1, 225)}\n${dlRow(901, 2, 230)}\n`,
   };
 
   it("found the write routes in the OpenAPI document", () => {
@@ -104,7 +130,7 @@ describe.each(backends)("fuzzing every write route with fast-check ($name)", (ba
       const path = fillPath(r.template, { cohortId, patientId: "P1", studyKey: "S3" });
       let statuses: Record<number, number> = {};
       await fc.assert(
-        fc.asyncProperty(bodies(seed), async (body) => {
+        fc.asyncProperty(typeof seed === "string" && !r.contentType.includes("json") ? textBodies(seed) : bodies(seed), async (body) => {
           const before = await snapshotCohort(t.handle, cohortId);
           const res = await t.app.request(path, { method: r.method, headers: { ...admin, "content-type": r.contentType }, body });
           const text = await res.text();

@@ -26,7 +26,7 @@ function rssPeak() {
 /** The file as a byte stream, feeding a progress bar on a terminal (by bytes: the row count is unknown until the end). */
 function fileSource(file: string) {
   const size = statSync(file).size;
-  const bar = process.stdout.isTTY ? new cliProgress.SingleBar({ format: "import [{bar}] {percentage}% | {rows} rows | {patients} patients | {eta_formatted} left", hideCursor: true }, cliProgress.Presets.shades_classic) : null;
+  const bar = process.stdout.isTTY ? new cliProgress.SingleBar({ format: "import [{bar}] {percentage}% | {rows} rows | {patients} patients | {duration_formatted}", hideCursor: true }, cliProgress.Presets.shades_classic) : null;
   let bytes = 0;
   bar?.start(size, 0, { rows: 0, patients: 0 });
   // Counted as the import pulls chunks (a "data" listener would start the flow before the parser is attached).

@@ -42,7 +42,7 @@ const deeplesion = createRoute({
   tags: ["imports"],
   summary: "Import DeepLesion DL_info.csv as released (streamed; one transaction per patient; rerun changes nothing)",
   request: { params: CohortParams, body: csvBody("DL_info.csv, text/csv") },
-  responses: { 200: json(ImportSummarySchema, "import summary with rejected rows"), 415: errorResponses[400], ...errorResponses },
+  responses: { 200: json(ImportSummarySchema, "import summary with rejected rows"), 415: { ...errorResponses[400], description: "body is not text/csv" }, ...errorResponses },
 });
 
 const csv = createRoute({
@@ -51,7 +51,7 @@ const csv = createRoute({
   tags: ["imports"],
   summary: "Import the flat observations CSV (one row per observation; streamed)",
   request: { params: CohortParams, body: csvBody("observations CSV, text/csv") },
-  responses: { 200: json(ImportSummarySchema, "import summary with rejected rows"), 415: errorResponses[400], ...errorResponses },
+  responses: { 200: json(ImportSummarySchema, "import summary with rejected rows"), 415: { ...errorResponses[400], description: "body is not text/csv" }, ...errorResponses },
 });
 
 /** The request body as a byte stream that fails once it passes the upload limit. */

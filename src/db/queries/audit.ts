@@ -14,19 +14,26 @@ export interface AuditEntry {
   after?: unknown;
 }
 
+const auditRow = (e: AuditEntry) => ({
+  cohortId: e.cohortId,
+  patientId: e.patientId ?? null,
+  at: e.at,
+  actor: e.actor,
+  action: e.action,
+  route: e.route ?? null,
+  requestId: e.requestId ?? null,
+  before: e.before ?? null,
+  after: e.after ?? null,
+});
+
 /** Appends one entry; the table is never updated or deleted from. */
 export async function appendAudit(tx: Tx, e: AuditEntry): Promise<void> {
-  await tx.insert(auditLog).values({
-    cohortId: e.cohortId,
-    patientId: e.patientId ?? null,
-    at: e.at,
-    actor: e.actor,
-    action: e.action,
-    route: e.route ?? null,
-    requestId: e.requestId ?? null,
-    before: e.before ?? null,
-    after: e.after ?? null,
-  });
+  await tx.insert(auditLog).values(auditRow(e));
+}
+
+/** Appends several entries in one statement (bulk ingest). */
+export async function appendAuditMany(tx: Tx, entries: AuditEntry[]): Promise<void> {
+  if (entries.length > 0) await tx.insert(auditLog).values(entries.map(auditRow));
 }
 
 /** Newest first, keyset-paginated by audit id. */

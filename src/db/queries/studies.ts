@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import type { Db, Tx } from "../client.ts";
 import { observations, studies } from "../schema/index.ts";
 
@@ -13,25 +13,25 @@ export async function findStudy(db: Db | Tx, cohortId: string, patientId: string
   return rows[0];
 }
 
-/** Deletes a study; its observations go with it (foreign key cascade). */
-export async function deleteStudy(tx: Tx, cohortId: string, patientId: string, studyKey: string): Promise<void> {
-  await tx.delete(studies).where(and(eq(studies.cohortId, cohortId), eq(studies.patientId, patientId), eq(studies.studyKey, studyKey)));
-}
-
-export async function insertStudy(
-  tx: Tx,
-  study: typeof studies.$inferInsert,
-  obs: (typeof observations.$inferInsert)[],
-): Promise<void> {
-  await tx.insert(studies).values(study);
-  if (obs.length > 0) await tx.insert(observations).values(obs);
-}
-
-/** Observation ids a patient already uses outside the given study (ids are unique per patient). */
-export async function observationIdsOutsideStudy(db: Db | Tx, cohortId: string, patientId: string, studyKey: string): Promise<Map<string, string>> {
+/** Each stored study's body hash and creation time: enough to tell an unchanged study. */
+export async function studyHashes(db: Db | Tx, cohortId: string, patientId: string): Promise<Map<string, { bodyHash: string; createdAt: string }>> {
   const rows = await db
-    .select({ id: observations.observationId, studyKey: observations.studyKey, dim: observations.embedding })
-    .from(observations)
-    .where(and(eq(observations.cohortId, cohortId), eq(observations.patientId, patientId)));
-  return new Map(rows.filter((r) => r.studyKey !== studyKey).map((r) => [r.id, r.studyKey]));
+    .select({ studyKey: studies.studyKey, bodyHash: studies.bodyHash, createdAt: studies.createdAt })
+    .from(studies)
+    .where(and(eq(studies.cohortId, cohortId), eq(studies.patientId, patientId)));
+  return new Map(rows.map((r) => [r.studyKey, { bodyHash: r.bodyHash, createdAt: r.createdAt }]));
+}
+
+/** Deletes studies; their observations go with them (foreign key cascade). */
+export async function deleteStudies(tx: Tx, cohortId: string, patientId: string, studyKeys: string[]): Promise<void> {
+  if (studyKeys.length === 0) return;
+  await tx.delete(studies).where(and(eq(studies.cohortId, cohortId), eq(studies.patientId, patientId), inArray(studies.studyKey, studyKeys)));
+}
+
+/** PostgreSQL takes at most 65,535 parameters a statement: observation rows go in chunks. */
+const OBSERVATION_CHUNK = 2000;
+
+export async function insertStudies(tx: Tx, studyRows: (typeof studies.$inferInsert)[], obs: (typeof observations.$inferInsert)[]): Promise<void> {
+  if (studyRows.length > 0) await tx.insert(studies).values(studyRows);
+  for (let i = 0; i < obs.length; i += OBSERVATION_CHUNK) await tx.insert(observations).values(obs.slice(i, i + OBSERVATION_CHUNK));
 }

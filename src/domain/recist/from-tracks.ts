@@ -4,6 +4,7 @@
  */
 import { evaluateCase } from "./evaluate.ts";
 import { toTenths, fromTenths } from "./exact.ts";
+import { type LineageLink, resolveLineage } from "./lineage.ts";
 import { DEFAULT_SLICE_THICKNESS_MM, resolveParams } from "./protocol.ts";
 import type { FollowUp, Input, LesionStatus, NewLesionObs, Params, Result, TargetObs } from "./types.ts";
 import { targetOrgan } from "./validate.ts";
@@ -40,13 +41,19 @@ export interface TracksArgs {
   referenceDate?: string;
   sliceThicknessMm?: number;
   params?: Partial<Params>;
+  /**
+   * People's splits and merges (from the matcher's events: `lineageFromEvents` in lineage.ts).
+   * Child tracks are then pieces of the lesion they descend from, not new lesions; see
+   * inputFromTracks for the mapping. Absent = every track is its own lesion.
+   */
+  lineage?: LineageLink[];
 }
 
 export interface TracksInput { input: Input; proposed: boolean; designations: Designation[] }
 
 const day = (iso: string): string => iso.slice(0, 10);
 /** RECIST diameter in mm at 0.1 mm: short axis for nodes, long axis otherwise. */
-const diameter = (t: TrackForRecist, s: TrackSize): number => fromTenths(toTenths(t.nodal ? s.shortAxisMm : s.longAxisMm));
+const diameter = (t: { nodal: boolean }, s: TrackSize): number => fromTenths(toTenths(t.nodal ? s.shortAxisMm : s.longAxisMm));
 
 /** Measurable as a target (§3.1): node SA >= minTargetNodeMm; other LD >= minimum and >= 2 x slice when slice > 5 mm. */
 function measurable(t: TrackForRecist, d: number, p: Params, sliceMm: number): boolean {
@@ -74,6 +81,22 @@ export function proposeDesignations(baselineTracks: readonly { track: TrackForRe
  * after baseline is a new lesion (a node only once its SA >= pathologicalNodeMm), listed from then
  * on (absent once gone); non-targets are present when seen (nodes: SA >= pathologicalNodeMm), else
  * absent; flags override. Without designations, targets are proposed by §3.2 (`proposed: true`).
+ *
+ * Splits and merges (`lineage`, spec §4): a child track stands for the baseline lesion(s) it
+ * descends from, followed transitively (a split child that later merges, a merged lesion that
+ * later splits...). At each follow-up a lesion's "pieces" are its descendants that have started
+ * and not yet ended there (a parent ends where its children start). A piece descending from
+ * several targets is carried by the first of them (track order); the others are
+ * `merged` into it while that piece is seen. So for a target:
+ *  - one piece carried (itself, or a merged lesion) -> `measured` with its size;
+ *  - several pieces carried (a split) -> `measured` with `fragments`, one per piece, an unseen
+ *    piece 0; no carried piece seen but one carried by another target seen -> `merged` into that
+ *    target; nothing seen -> `disappeared`.
+ * A non-target is present while any of its pieces is seen (a merge with a target included). A
+ * track first seen after baseline with no parent is a new lesion and its descendants are its
+ * pieces (present while any is seen, size = the sum); children are never new lesions themselves.
+ * Children of baseline lesions that are not recorded (normal nodes) are ignored, as those are.
+ * Flags (tstm, nonTargetStatus, equivocalNew) name the baseline / new lesion's own track id.
  */
 export function inputFromTracks(args: TracksArgs): TracksInput {
   const p = resolveParams(args.params);
@@ -101,25 +124,54 @@ export function inputFromTracks(args: TracksArgs): TracksInput {
   const nonTargets = atBaseline.filter((b) => role.get(b.track.trackId) === "non-target");
   const baselineIds = new Set(atBaseline.map((b) => b.track.trackId));
   const recordedNew = new Set<string>();
+  const byId = new Map(args.tracks.map((t) => [t.trackId, t]));
+  const studyKeys = args.studies.map((s) => s.key);
+  const lineage = resolveLineage(args.tracks.map((t) => t.trackId), studyKeys, args.lineage ?? [], (id) => {
+    const k = studyKeys.findIndex((key) => byId.get(id)?.sizes[key] !== undefined);
+    return k < 0 ? undefined : k;
+  });
+  const targetIds = new Set(targets.map((t) => t.track.trackId));
+  /** The target that carries a piece's size: the first target it descends from. */
+  const carrier = (pieceId: string): string | undefined => lineage.roots(pieceId).find((r) => targetIds.has(r));
+  const sizeAt = (id: string, key: string): TrackSize | undefined => byId.get(id)?.sizes[key];
+  /** A piece seen as disease at a study (nodes: SA >= pathologicalNodeMm). */
+  const diseaseAt = (id: string, key: string): number | null => {
+    const t = byId.get(id);
+    const s = sizeAt(id, key);
+    if (t === undefined || s === undefined) return null;
+    const d = diameter(t, s);
+    return isDisease(t, d) ? d : null;
+  };
 
-  const followUps = later.map((study): FollowUp => {
+  const followUps = later.map((study, i): FollowUp => {
+    const k = i + 1;
     const flags = args.followUpFlags?.[study.key] ?? {};
     const targetObs = targets.map(({ track }): TargetObs => {
-      const s = track.sizes[study.key];
-      if (flags.tstm?.includes(track.trackId)) return { id: track.trackId, status: "tstm" };
-      return s === undefined ? { id: track.trackId, status: "disappeared" } : { id: track.trackId, status: "measured", value: diameter(track, s) };
+      const id = track.trackId;
+      if (flags.tstm?.includes(id)) return { id, status: "tstm" };
+      const pieces = lineage.pieces(id, k);
+      const carried = pieces.filter((p) => carrier(p) === id);
+      const sizes = carried.map((p) => sizeAt(p, study.key));
+      if (sizes.some((s) => s !== undefined)) {
+        const mm = sizes.map((s) => (s === undefined ? 0 : diameter(track, s)));
+        return mm.length === 1 ? { id, status: "measured", value: mm[0]! } : { id, status: "measured", fragments: mm };
+      }
+      const into = pieces.find((p) => carrier(p) !== id && sizeAt(p, study.key) !== undefined);
+      return into === undefined ? { id, status: "disappeared" } : { id, status: "merged", mergedInto: carrier(into)! };
     });
     const nonTargetObs = nonTargets.map(({ track }) => {
-      const s = track.sizes[study.key];
-      const seen = s !== undefined && isDisease(track, diameter(track, s));
+      const seen = lineage.pieces(track.trackId, k).some((p) => diseaseAt(p, study.key) !== null);
       return { id: track.trackId, status: flags.nonTargetStatus?.[track.trackId] ?? (seen ? "present" : "absent") };
     });
     const newLesions: NewLesionObs[] = [];
     for (const track of args.tracks) {
-      if (baselineIds.has(track.trackId)) continue;
-      const s = track.sizes[study.key];
-      const d = s === undefined ? null : diameter(track, s);
-      const seen = d !== null && isDisease(track, d);
+      if (baselineIds.has(track.trackId) || lineage.hasParents(track.trackId)) continue;
+      const seenPieces = lineage.pieces(track.trackId, k).flatMap((p) => {
+        const d = diseaseAt(p, study.key);
+        return d === null ? [] : [toTenths(d)];
+      });
+      const seen = seenPieces.length > 0;
+      const d = seen ? fromTenths(seenPieces.reduce((a, b) => a + b, 0)) : null;
       if (!seen && !recordedNew.has(track.trackId)) continue;
       recordedNew.add(track.trackId);
       const isMeasurable = d !== null && seen && measurable(track, d, p, sliceMm);

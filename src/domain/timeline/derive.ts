@@ -2,6 +2,7 @@ import type { Observation } from "../observation.ts";
 import { deriveTracks } from "../matching/tracks.ts";
 import { matcherConfigFor } from "../matching/weights.ts";
 import { assessTracks } from "../recist/from-tracks.ts";
+import { lineageFromEvents } from "../recist/lineage.ts";
 import { compareStudies, recistDates } from "./time-axis.ts";
 import { recistDiameterMm, sumOfDiametersMm } from "./sum-of-diameters.ts";
 import type { CohortSettings, LinkCorrection, RecistAnnotations, StudyRecord } from "./types.ts";
@@ -129,6 +130,7 @@ export function derivePatient(input: DerivationInput): Derivation {
     ...(input.referenceDate && !synthetic ? { referenceDate: input.referenceDate } : {}),
     ...(studies[0]?.sliceThicknessMm ? { sliceThicknessMm: studies[0].sliceThicknessMm } : {}),
     params: input.cohort.protocol,
+    lineage: lineageFromEvents(matched.events),
   });
 
   return {

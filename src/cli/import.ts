@@ -77,7 +77,7 @@ async function runImport(format: "deeplesion" | "csv", file: string, opts: Impor
   const rt = await openRuntime(parseEnv(), opts.db);
   const src = fileSource(file);
   try {
-    const args = { ctx: { ...rt.deps, actor: `cli-import-${format}` }, cohortId: opts.cohort, source: src.stream, createCohort: opts.createCohort ?? false, onProgress: src.onProgress };
+    const args = { ctx: { ...rt.deps, actor: `cli-import-${format}` }, cohortId: opts.cohort, source: src.stream, createCohort: opts.createCohort ?? false, onProgress: src.onProgress, concurrency: rt.handle.kind === "postgres" ? 4 : 1 };
     const summary = format === "deeplesion" ? await importDeepLesion(args) : await importObservationsCsv(args);
     src.stop();
     printSummary(summary, peak(), opts.json ?? false);

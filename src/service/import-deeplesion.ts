@@ -9,21 +9,25 @@ import { ensureImportCohort, ImportRun, type ImportProgress, type ImportSummary 
  * patient (the API's path: matching, RECIST, forecasts). Bad rows are rejected with their
  * line and reason; the rest is imported. The same file twice changes nothing.
  */
-export async function importDeepLesion({ ctx, cohortId, source, createCohort = false, onProgress }: {
+export async function importDeepLesion({ ctx, cohortId, source, createCohort = false, onProgress, concurrency = 1 }: {
   ctx: Ctx;
   cohortId: string;
   source: CsvSource;
   createCohort?: boolean;
   onProgress?: (p: ImportProgress) => void;
+  /** Patients ingested at once (use >1 on PostgreSQL). */
+  concurrency?: number;
 }): Promise<ImportSummary> {
   await ensureImportCohort(ctx, cohortId, createCohort, "DeepLesion import");
-  const run = new ImportRun(ctx, "deeplesion", cohortId, onProgress);
+  const run = new ImportRun(ctx, "deeplesion", cohortId, onProgress, concurrency);
   try {
     for await (const ev of readDlInfo(source)) {
       if (ev.kind === "rejected") run.reject(ev.line, ev.reason);
       else await run.patient(ev.patient.batch, ev.patient.lines, { duplicatesMerged: ev.patient.duplicatesMerged });
     }
+    await run.drain();
   } catch (e) {
+    await run.drain();
     if (!(e instanceof CsvFatalError)) throw e;
     if (run.summary.rowsRead === 0) throw new AppError("validation_failed", e.message, [{ path: e.line === 1 || e.line === null ? "header" : `line ${e.line}`, message: e.message }]);
     run.abort(e.line, e.message);

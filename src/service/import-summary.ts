@@ -39,11 +39,15 @@ export class ImportRun {
   readonly summary: ImportSummary;
   private readonly started = performance.now();
 
+  private readonly inFlight = new Set<Promise<void>>();
+
+  /** `concurrency`: patients ingested at once (each its own transaction); >1 pays off on PostgreSQL. */
   constructor(
     private readonly ctx: Ctx,
     format: ImportSummary["format"],
     cohortId: string,
     private readonly onProgress?: (p: ImportProgress) => void,
+    private readonly concurrency = 1,
   ) {
     this.summary = {
       format, cohortId, rowsRead: 0, rowsImported: 0, rowsRejected: 0, patients: 0, patientsChanged: 0, studies: 0,
@@ -57,8 +61,24 @@ export class ImportRun {
     if (this.summary.rejected.length < MAX_REJECTED_LISTED) this.summary.rejected.push({ line, reason });
   }
 
-  /** Validates and ingests one patient; a patient the service refuses becomes rejected rows. */
+  /**
+   * Starts one patient's ingest and returns once fewer than `concurrency` are under way, so
+   * the reader keeps streaming while the database works. Call drain() before finish().
+   */
   async patient(batch: PatientBatch, lines: number[], extra: { duplicatesMerged?: number } = {}): Promise<void> {
+    const p: Promise<void> = this.ingest(batch, lines, extra).finally(() => this.inFlight.delete(p));
+    p.catch(() => {}); // a failure surfaces through race()/drain(), not as an unhandled rejection
+    this.inFlight.add(p);
+    while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
+  }
+
+  /** Waits for every patient under way (rethrows the first unexpected failure). */
+  async drain(): Promise<void> {
+    await Promise.all(this.inFlight);
+  }
+
+  /** Validates and ingests one patient; a patient the service refuses becomes rejected rows. */
+  private async ingest(batch: PatientBatch, lines: number[], extra: { duplicatesMerged?: number }): Promise<void> {
     const s = this.summary;
     try {
       const studies = batch.studies.map((st, i) => {
@@ -90,6 +110,7 @@ export class ImportRun {
 
   finish(): ImportSummary {
     const s = this.summary;
+    s.rejected.sort((a, b) => a.line - b.line);
     s.seconds = Math.round((performance.now() - this.started) / 10) / 100;
     s.rowsPerSecond = s.seconds > 0 ? Math.round(s.rowsRead / s.seconds) : s.rowsRead;
     return s;

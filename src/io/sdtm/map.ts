@@ -1,4 +1,5 @@
 import { inputFromTracks, resolveParams } from "../../domain/recist/index.ts";
+import { lineageFromEvents, resolveLineage } from "../../domain/recist/lineage.ts";
 import type { FollowUpFlags, Result, TimepointResult } from "../../domain/recist/index.ts";
 import type { RecistAnnotations } from "../../domain/timeline/types.ts";
 import type { SdtmRow } from "./columns.ts";
@@ -56,6 +57,7 @@ function engineInput(p: PatientForSdtm, protocol: Record<string, unknown>) {
       sizes: Object.fromEntries(tr.observations.map((o) => [o.studyKey, { longAxisMm: o.longAxisMm, shortAxisMm: o.shortAxisMm }])),
     })),
     ...(t.recist.designations.length > 0 ? { designations: t.recist.designations } : {}),
+    lineage: lineageFromEvents(t.events),
     followUpFlags: flags,
     ...(t.studies[0]?.sliceThicknessMm ? { sliceThicknessMm: t.studies[0].sliceThicknessMm } : {}),
     params: protocol,
@@ -102,11 +104,20 @@ export function sdtmOfPatient(studyId: string, p: PatientForSdtm, protocol: Reco
 
   // TU: one row per track the assessment uses, at the visit it was identified.
   const role = new Map(t.recist.designations.map((d) => [d.trackId, d.role]));
+  // A piece of a split or merged lesion keeps the role of the baseline lesion(s) it descends from.
+  const lineage = resolveLineage(t.tracks.map((tr) => tr.trackId), t.studies.map((s) => s.studyKey), lineageFromEvents(t.events), (id) => {
+    const first = byId.get(id)?.observations[0];
+    return first ? visitIndex.get(first.studyKey) : undefined;
+  });
+  const roleOf = (trackId: string): "TARGET" | "NON-TARGET" | null => {
+    const roots = lineage.roots(trackId).map((r) => role.get(r));
+    return roots.includes("target") ? "TARGET" : roots.includes("non-target") ? "NON-TARGET" : null;
+  };
   for (const tr of t.tracks) {
     const first = tr.observations[0];
     if (!first) continue;
     const i = visitIndex.get(first.studyKey) ?? 0;
-    const result = i === 0 ? (role.get(tr.trackId) === "target" ? "TARGET" : role.has(tr.trackId) ? "NON-TARGET" : null) : "NEW";
+    const result = i === 0 ? roleOf(tr.trackId) : lineage.hasParents(tr.trackId) ? roleOf(tr.trackId) ?? "NEW" : "NEW";
     if (result === null) continue;
     const o = origin.get(tr.trackId);
     out.tu.push({
@@ -142,7 +153,20 @@ export function sdtmOfPatient(studyId: string, p: PatientForSdtm, protocol: Reco
   input.followUps.forEach((f, k) => {
     const i = k + 1;
     const tp = t.recist.result.timepoints?.[k];
+    const pieceRows = new Set<string>();
+    /** Rows for the tracks that now stand for an ended lesion (split fragments, the merged lesion). */
+    const pieces = (rootId: string, group: "TARGET" | "NON-TARGET") => {
+      for (const piece of lineage.pieces(rootId, i)) {
+        if (piece === rootId || pieceRows.has(piece)) continue;
+        pieceRows.add(piece);
+        const o = obsAt(piece, t.studies[i]!.studyKey);
+        const nodalPiece = byId.get(piece)?.nodal ?? false;
+        if (group === "NON-TARGET") trRow(i, group, piece, state(o ? "present" : "absent"));
+        else trRow(i, group, piece, { ...size(nodalPiece), ...(o ? mm(Math.round((nodalPiece ? o.shortAxisMm : o.longAxisMm) * 10) / 10) : { ...mm(0), TRORRES: "NOT PRESENT", TRORRESU: null }) });
+      }
+    };
     for (const obs of f.targets) {
+      if (ended(obs.id, i)) pieces(obs.id, "TARGET");
       const reason = ended(obs.id, i);
       const fields =
         reason ? notDone(reason)
@@ -153,7 +177,10 @@ export function sdtmOfPatient(studyId: string, p: PatientForSdtm, protocol: Reco
       trRow(i, "TARGET", obs.id, { ...size(nodal.get(obs.id) ?? false), ...fields });
     }
     sumRow(i, tp?.sum);
-    for (const nt of f.nonTargets) trRow(i, "NON-TARGET", nt.id, ended(nt.id, i) ? { TRTESTCD: "TUMSTATE", TRTEST: "Tumor State", ...notDone(ended(nt.id, i)!) } : state(nt.status));
+    for (const nt of f.nonTargets) {
+      trRow(i, "NON-TARGET", nt.id, ended(nt.id, i) ? { TRTESTCD: "TUMSTATE", TRTEST: "Tumor State", ...notDone(ended(nt.id, i)!) } : state(nt.status));
+      if (ended(nt.id, i)) pieces(nt.id, "NON-TARGET");
+    }
     for (const nl of f.newLesions) {
       if (!inTu.has(labelOf(nl.id))) continue;
       trRow(i, "NEW", nl.id, nl.equivocal && nl.status === "present" ? { ...state("present"), TRORRES: "EQUIVOCAL", TRSTRESC: "EQUIVOCAL" } : state(nl.status));

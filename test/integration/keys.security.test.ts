@@ -56,7 +56,7 @@ describe.each(backends)("API key verification under abuse ($name)", (backend) =>
 
   it("refuses without a lookup what is not a credential: no header, wrong shape, oversized", async () => {
     const { auth, lookups } = await setup();
-    const headers = [{}, { "x-api-key": "lt_short" }, { authorization: "Token abc" }, { "x-api-key": `lt_${"a".repeat(10_000)}` }, { authorization: "Bearer a.b.c" }];
+    const headers: Record<string, string>[] = [{}, { "x-api-key": "lt_short" }, { authorization: "Token abc" }, { "x-api-key": `lt_${"a".repeat(10_000)}` }, { authorization: "Bearer a.b.c" }];
     for (const h of headers) expect(await auth(new Request("http://x/v1/cohorts", { headers: h }))).toBeNull();
     expect(lookups()).toBe(0);
   });

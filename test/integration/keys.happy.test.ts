@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
 import { backends } from "../helpers/backends.ts";
@@ -106,5 +110,32 @@ describe("scope syntax", () => {
     for (const bad of ["demo", "demo:", ":read", "demo:owner", "de mo:read", "*:*"]) expect(parseScope(bad)).toBeNull();
     expect(scopesFromClaim("openid demo:read  x:write")).toEqual([{ cohortId: "demo", role: "read" }, { cohortId: "x", role: "write" }]);
     expect(scopesFromClaim(42)).toEqual([]);
+  });
+});
+
+describe("keys CLI", () => {
+  const cli = (args: string[]) => {
+    const r = spawnSync(process.execPath, ["--import", "tsx", "src/cli.ts", "keys", ...args], { encoding: "utf8", timeout: 60_000 });
+    return { code: r.status, out: r.stdout, err: r.stderr };
+  };
+  it("creates (key alone on the last line), lists without secrets, revokes; refuses a bad scope", () => {
+    const dir = mkdtempSync(join(tmpdir(), "lt-keys-cli-"));
+    try {
+      const created = cli(["create", "--name", "ci", "--scope", "demo:read", "--scope", "*:admin", "--db", dir]);
+      expect(created.code, created.err).toBe(0);
+      const lines = created.out.trimEnd().split("\n");
+      expect(lines.at(-1)).toMatch(/^lt_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/);
+      const keyId = lines.at(-1)!.slice(3, 15);
+      const listed = cli(["list", "--json", "--db", dir]);
+      expect(JSON.parse(listed.out)).toEqual([expect.objectContaining({ keyId, name: "ci", scopes: [{ cohortId: "demo", role: "read" }, { cohortId: "*", role: "admin" }], revokedAt: null })]);
+      expect(listed.out).not.toContain(lines.at(-1)!.slice(16));
+      expect(cli(["revoke", keyId, "--db", dir]).code).toBe(0);
+      expect(JSON.parse(cli(["list", "--json", "--db", dir]).out)[0].revokedAt).toEqual(expect.any(String));
+      const bad = cli(["create", "--name", "x", "--scope", "demo:owner", "--db", dir]);
+      expect(bad.code).toBe(1);
+      expect(bad.err).toContain("demo:owner");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,12 +1,37 @@
 import { createApp } from "./api/app.ts";
+import type { Authenticate } from "./api/env.ts";
+import { credentialOf } from "./auth/credential.ts";
+import { createJwtVerifier, looksLikeJwt } from "./auth/jwt.ts";
 import { createPostgresDb } from "./db/postgres.ts";
 import { createBaselinePredictor } from "./forecast/baseline.ts";
 
-/** Cloudflare Workers bindings (wrangler.toml): PostgreSQL through Hyperdrive. */
+/** Cloudflare Workers bindings (wrangler.toml): PostgreSQL through Hyperdrive, JWT issuer's JWKS. */
 interface WorkerEnv {
   HYPERDRIVE: { connectionString: string };
+  JWT_JWKS_URL?: string;
+  JWT_ISSUER?: string;
+  JWT_AUDIENCE?: string;
+  JWT_SCOPES_CLAIM?: string;
   BODY_LIMIT_BYTES?: string;
   CORS_ORIGINS?: string;
+}
+
+/**
+ * API keys are argon2id-hashed and argon2 is a native module that Workers cannot load, so on
+ * Workers /v1 accepts JWT bearer tokens only; without JWT_JWKS_URL every /v1 request is 401.
+ */
+function jwtOnly(env: WorkerEnv): Authenticate {
+  if (!env.JWT_JWKS_URL) return async () => null;
+  const verify = createJwtVerifier({
+    jwksUrl: env.JWT_JWKS_URL,
+    ...(env.JWT_ISSUER ? { issuer: env.JWT_ISSUER } : {}),
+    ...(env.JWT_AUDIENCE ? { audience: env.JWT_AUDIENCE } : {}),
+    ...(env.JWT_SCOPES_CLAIM ? { scopesClaim: env.JWT_SCOPES_CLAIM } : {}),
+  });
+  return async (req) => {
+    const credential = credentialOf(req);
+    return credential && looksLikeJwt(credential) ? ((await verify(credential))?.principal ?? null) : null;
+  };
 }
 
 let app: ReturnType<typeof createApp> | undefined;
@@ -21,6 +46,7 @@ export default {
       db: createPostgresDb(env.HYPERDRIVE.connectionString, { poolSize: 5 }).db,
       clock: { now: () => new Date() },
       predictor: createBaselinePredictor(),
+      authenticate: jwtOnly(env),
       config: {
         bodyLimitBytes: Number(env.BODY_LIMIT_BYTES ?? 2 * 1024 * 1024),
         corsOrigins: (env.CORS_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean),

@@ -3,6 +3,9 @@ import { digestOf, parseApiKey, verifySecret } from "./api-key.ts";
 import { BoundedMap } from "./cache.ts";
 import { looksLikeJwt, type VerifiedJwt } from "./jwt.ts";
 import type { Scope } from "./scopes.ts";
+import { credentialOf } from "./credential.ts";
+
+export { credentialOf };
 
 /** What the authenticator needs to know about a stored key (from the api_keys table). */
 export interface StoredKey {
@@ -41,14 +44,6 @@ export interface Authenticator extends Authenticate {
   forget(keyId: string): void;
 }
 
-/** Reads the credential: `X-API-Key: lt_...` or `Authorization: Bearer <key or JWT>`. */
-export function credentialOf(req: Request): string | null {
-  const header = req.headers.get("x-api-key");
-  if (header) return header.trim();
-  const auth = req.headers.get("authorization");
-  const m = auth ? /^Bearer\s+(\S+)\s*$/i.exec(auth) : null;
-  return m ? m[1]! : null;
-}
 
 /**
  * API keys are argon2id-hashed, which costs ~10-20 ms of CPU per verification, so a verified

@@ -9,6 +9,8 @@ import type { GrowthPredictor } from "./domain/growth/predictor.ts";
 import { authenticatorFromEnv } from "./auth/from-env.ts";
 import { rateLimit } from "./api/middleware/rate-limit.ts";
 import { lookupKey } from "./service/keys-lookup.ts";
+import { TimelineCache } from "./service/timeline-cache.ts";
+import { TIMELINE_CHANNEL } from "./db/queries/patients.ts";
 
 export interface Runtime {
   handle: DbHandle;
@@ -30,7 +32,23 @@ export async function openRuntime(env: Env, dbFlag?: string): Promise<Runtime> {
     authenticate: authenticatorFromEnv(env, (keyId) => lookupKey({ ctx: { db: handle.db }, keyId })),
     ...(env.RATE_LIMIT_MAX > 0 ? { rateLimit: rateLimit({ limit: env.RATE_LIMIT_MAX, windowMs: env.RATE_LIMIT_WINDOW_MS }) } : {}),
   };
+  await attachTimelineCache(handle, deps);
   return { handle, predictor, deps };
+}
+
+/**
+ * Gives the app an in-process timeline cache kept true by NOTIFY; when the subscription
+ * cannot be made the service simply reads every timeline from the database.
+ */
+export async function attachTimelineCache(handle: DbHandle, deps: AppDeps): Promise<void> {
+  const cache = new TimelineCache();
+  try {
+    await handle.listen(TIMELINE_CHANNEL, (payload) => cache.announce(payload), () => cache.subscribed());
+    deps.timelineCache = cache;
+  } catch (e) {
+    cache.unsubscribed();
+    console.warn(`timeline cache off (no NOTIFY subscription): ${(e as Error).message}`);
+  }
 }
 
 /** Serves the app over node:http; resolves once listening. */

@@ -41,7 +41,11 @@ export function createApp(deps: AppDeps) {
       principal = found;
     }
     c.set("principal", principal);
-    c.set("ctx", { db: deps.db, clock: deps.clock, predictor: deps.predictor, actor: principal.id, route: `${c.req.method} ${c.req.routePath}`, requestId: c.get("requestId") });
+    c.set("ctx", {
+      db: deps.db, clock: deps.clock, predictor: deps.predictor, actor: principal.id,
+      route: `${c.req.method} ${c.req.routePath}`, requestId: c.get("requestId"),
+      ...(deps.timelineCache ? { timelineCache: deps.timelineCache } : {}),
+    });
     await next();
   });
   if (deps.rateLimit) app.use("/v1/*", deps.rateLimit);

@@ -22,5 +22,10 @@ export async function createDb(target: string, options: { poolSize?: number } = 
     kind: "pglite",
     description: inMemory ? "pglite (in memory)" : `pglite (${target})`,
     close: () => client.close(),
+    listen: async (channel, onMessage, onListening) => {
+      const unsubscribe = await client.listen(channel, onMessage);
+      onListening();
+      return unsubscribe;
+    },
   };
 }

@@ -12,5 +12,9 @@ export function createPostgresDb(url: string, options: { poolSize?: number } = {
     kind: "postgres",
     description: `postgres://${parsed.host}${parsed.pathname}`,
     close: () => client.end({ timeout: 5 }),
+    listen: async (channel, onMessage, onListening) => {
+      const sub = await client.listen(channel, onMessage, onListening);
+      return () => sub.unlisten();
+    },
   };
 }

@@ -12,4 +12,10 @@ export interface DbHandle {
   /** Where the data lives, without credentials (for logs). */
   description: string;
   close(): Promise<void>;
+  /**
+   * Subscribes to a NOTIFY channel (delivered after the notifying transaction commits).
+   * `onListening` runs whenever the subscription is (re)established: messages may have been
+   * missed before it. Resolves to an unsubscribe function.
+   */
+  listen(channel: string, onMessage: (payload: string) => void, onListening: () => void): Promise<() => Promise<void>>;
 }

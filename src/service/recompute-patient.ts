@@ -6,7 +6,7 @@ import { derivePatient } from "../domain/timeline/derive.ts";
 import { buildTimeline } from "../domain/timeline/document.ts";
 import { planForecasts, type ForecastRequest } from "../domain/timeline/forecast-plan.ts";
 import type { GrowthPredictor } from "../domain/growth/predictor.ts";
-import { nowIso, type Ctx } from "./context.ts";
+import { afterCommit, nowIso, type Ctx } from "./context.ts";
 import { notFound } from "./errors.ts";
 
 /**
@@ -78,5 +78,8 @@ export async function recomputePatient({ ctx, tx, cohortId, patientId }: { ctx: 
     },
     nowIso(ctx),
   );
+  // This process's own cache learns of the new revision at commit (read-your-writes), not later.
+  const cache = ctx.timelineCache;
+  if (cache) afterCommit(tx, () => cache.announce(JSON.stringify([cohortId, patientId, patientRow.revision])));
   return patientRow.revision;
 }

@@ -134,7 +134,12 @@ export async function writeDerived(tx: Tx, cohortId: string, patientId: string, 
       target: [patientTimelines.cohortId, patientTimelines.patientId],
       set: { revision: d.revision, body: d.timelineBody, summary: d.summary, computedAt: at },
     });
+  // Delivered to every listening server after commit: their cached copies of this timeline are stale.
+  await tx.execute(sql`select pg_notify(${TIMELINE_CHANNEL}, ${JSON.stringify([cohortId, patientId, d.revision])})`);
 }
+
+/** NOTIFY channel announcing a new timeline revision: payload JSON [cohortId, patientId, revision]. */
+export const TIMELINE_CHANNEL = "lesiontrack_timeline";
 
 /** One indexed read: the revision always, the body only when the caller's ETag is stale. */
 export async function readTimeline(db: Db | Tx, cohortId: string, patientId: string, knownRevision: number | null) {

@@ -1,4 +1,4 @@
-import { gaussian, intBetween, pick, seededRandom } from "../domain/demo/random.ts";
+import { gaussian, intBetween, pick, seededRandom } from "../domain/random.ts";
 import { COARSE_LESION_TYPES, DL_INFO_COLUMNS } from "./dl-info-csv.ts";
 
 /** Shape of the released DL_info.csv: 32,735 rows, 4,427 patients, 10,594 studies. */

@@ -10,22 +10,11 @@ import { benchCases, errorsByStudy, intervalSummary, locfForecasts, modelForecas
 import { buildExamples, type GrowthExample } from "./examples.ts";
 import { exportQuantileModelOnnx, ONNX_INPUT, ONNX_IR_VERSION, ONNX_OPSET, ONNX_OUTPUT } from "./onnx-export.ts";
 import { DEFAULT_TRAIN_OPTIONS, trainQuantileModel } from "./train-model.ts";
-
-/** Mulberry32: a tiny seeded generator, so the example order is reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from "../domain/random.ts";
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
-  const rand = mulberry32(seed);
+  const rand = seededRandom(seed); // fixes the example order
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(rand() * (i + 1));
     [out[i], out[j]] = [out[j]!, out[i]!];

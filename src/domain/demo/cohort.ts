@@ -1,4 +1,4 @@
-import { gaussian, intBetween, pick, seededRandom } from "./random.ts";
+import { gaussian, intBetween, pick, seededRandom } from "../random.ts";
 import { isoDateOfEpochDays, epochDays } from "../timeline/time-axis.ts";
 
 export interface DemoObservation {

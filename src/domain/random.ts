@@ -1,4 +1,4 @@
-/** mulberry32: a tiny seeded PRNG, so a demo cohort is the same on every machine. */
+/** mulberry32: a tiny seeded PRNG, so generated cohorts and training runs are the same on every machine. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {

@@ -1,4 +1,5 @@
 import { findCohort } from "../db/queries/cohorts.ts";
+import { CsvFatalError, type CsvSource } from "../io/csv-stream.ts";
 import type { Ctx } from "./context.ts";
 import { createCohort } from "./create-cohort.ts";
 import { AppError, notFound } from "./errors.ts";
@@ -122,4 +123,47 @@ export async function ensureImportCohort(ctx: Ctx, cohortId: string, createIfMis
   if (await findCohort(ctx.db, cohortId)) return;
   if (!createIfMissing) throw notFound(`cohort ${cohortId}`);
   await createCohort({ ctx, input: { cohortId, name, protocol: {}, settings: { scanIntervalDays: 56, bodySizeMm: [350, 300, 900] } } });
+}
+
+/** What a format's reader yields: a rejected row, or one patient's rows grouped as a batch. */
+export type ImportEvent =
+  | { kind: "rejected"; line: number; reason: string }
+  | { kind: "patient"; batch: PatientBatch; lines: number[]; duplicatesMerged?: number };
+
+export interface ImportArgs {
+  ctx: Ctx;
+  cohortId: string;
+  source: CsvSource;
+  createCohort?: boolean;
+  onProgress?: (p: ImportProgress) => void;
+  /** Patients ingested at once (use >1 on PostgreSQL). */
+  concurrency?: number;
+}
+
+/**
+ * Drives one import: every patient through ingestPatient (one transaction each), bad rows
+ * rejected with line and reason, a file that breaks off midway reported as aborted with the
+ * patients before it kept; a file unreadable from its first line is a 400.
+ */
+export async function runImport(
+  { ctx, cohortId, createCohort = false, onProgress, concurrency = 1 }: ImportArgs,
+  format: ImportSummary["format"],
+  cohortName: string,
+  events: AsyncIterable<ImportEvent>,
+): Promise<ImportSummary> {
+  await ensureImportCohort(ctx, cohortId, createCohort, cohortName);
+  const run = new ImportRun(ctx, format, cohortId, onProgress, concurrency);
+  try {
+    for await (const ev of events) {
+      if (ev.kind === "rejected") run.reject(ev.line, ev.reason);
+      else await run.patient(ev.batch, ev.lines, { duplicatesMerged: ev.duplicatesMerged ?? 0 });
+    }
+    await run.drain();
+  } catch (e) {
+    await run.drain();
+    if (!(e instanceof CsvFatalError)) throw e;
+    if (run.summary.rowsRead === 0) throw new AppError("validation_failed", e.message, [{ path: e.line === 1 || e.line === null ? "header" : `line ${e.line}`, message: e.message }]);
+    run.abort(e.line, e.message);
+  }
+  return run.finish();
 }

@@ -141,17 +141,26 @@ export async function writeDerived(tx: Tx, cohortId: string, patientId: string, 
 /** NOTIFY channel announcing a new timeline revision: payload JSON [cohortId, patientId, revision]. */
 export const TIMELINE_CHANNEL = "lesiontrack_timeline";
 
-/** One indexed read: the revision always, the body only when the caller's ETag is stale. */
-export async function readTimeline(db: Db | Tx, cohortId: string, patientId: string, knownRevision: number | null) {
-  const rows = await db
+function prepareTimelineRead(db: Db | Tx) {
+  return db
     .select({
       revision: patientTimelines.revision,
-      body: knownRevision === null
-        ? patientTimelines.body
-        : sql<string | null>`case when ${patientTimelines.revision} = ${knownRevision} then null else ${patientTimelines.body} end`,
+      body: sql<string | null>`case when ${patientTimelines.revision} = ${sql.placeholder("known")} then null else ${patientTimelines.body} end`,
     })
     .from(patientTimelines)
-    .where(and(eq(patientTimelines.cohortId, cohortId), eq(patientTimelines.patientId, patientId)))
-    .limit(1);
+    .where(and(eq(patientTimelines.cohortId, sql.placeholder("cohortId")), eq(patientTimelines.patientId, sql.placeholder("patientId"))))
+    .limit(1)
+    .prepare("read_timeline");
+}
+
+/** The hottest query: built once per database and prepared, so a read costs the driver only. */
+const preparedTimelineReads = new WeakMap<object, ReturnType<typeof prepareTimelineRead>>();
+
+/** One indexed read: the revision always, the body only when the caller's ETag is stale. */
+export async function readTimeline(db: Db | Tx, cohortId: string, patientId: string, knownRevision: number | null) {
+  let read = preparedTimelineReads.get(db);
+  if (!read) preparedTimelineReads.set(db, (read = prepareTimelineRead(db)));
+  // -1 is never a revision, so "no ETag" always returns the body.
+  const rows = await read.execute({ cohortId, patientId, known: knownRevision ?? -1 });
   return rows[0];
 }

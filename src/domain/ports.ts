@@ -6,3 +6,6 @@ export interface Clock {
 export interface IdSource {
   next(): string;
 }
+
+/** The growth model port lives beside the forecasting code that uses it. */
+export type { GrowthPredictor } from "./growth/predictor.ts";

@@ -29,7 +29,9 @@ export function createApp(deps: AppDeps) {
   }
   const jsonBodyLimit = bodyLimit({ maxSize: deps.config.bodyLimitBytes, onError: (c) => problem(c, "payload_too_large", `request body exceeds ${deps.config.bodyLimitBytes} bytes`) });
   // CSV uploads stream into the import with their own limit (routes/imports.ts), never buffered here.
-  app.use("/v1/*", (c, next) => (isStreamedUpload(c.req.path) ? next() : jsonBodyLimit(c, next)));
+  // GET/HEAD/DELETE carry no body; skipping them keeps the hot read path off the body machinery.
+  const mayHaveBody = (method: string) => method === "POST" || method === "PUT" || method === "PATCH";
+  app.use("/v1/*", (c, next) => (!mayHaveBody(c.req.method) || isStreamedUpload(c.req.path) ? next() : jsonBodyLimit(c, next)));
   app.use("/v1/*", async (c, next) => {
     let principal = OPEN_ACCESS;
     if (deps.authenticate) {
@@ -52,7 +54,7 @@ export function createApp(deps: AppDeps) {
   app.use("/v1/*", cohortGuard());
   app.use("/v1/*", async (c, next) => {
     const method = c.req.method;
-    if ((method === "POST" || method === "PUT" || method === "PATCH") && !(c.req.header("content-type") ?? "").toLowerCase().includes("json") && !isStreamedUpload(c.req.path)) {
+    if (mayHaveBody(method) && !(c.req.header("content-type") ?? "").toLowerCase().includes("json") && !isStreamedUpload(c.req.path)) {
       return problem(c, "unsupported_media_type", "send the body as application/json");
     }
     // Read when a use case runs (inside the handler), so the audit log names the route, not "/v1/*".

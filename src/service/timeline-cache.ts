@@ -4,8 +4,11 @@
  * timeline revision is announced after commit, and a copy older than the newest announced
  * revision is never served or stored. On (re)subscription everything is dropped.
  */
+const encoder = new TextEncoder();
+
 export class TimelineCache {
-  private readonly entries = new Map<string, { revision: number; body: string; storedAt: number }>();
+  /** Bodies are kept as UTF-8 bytes: a response then writes them without converting a string. */
+  private readonly entries = new Map<string, { revision: number; body: Uint8Array<ArrayBuffer>; storedAt: number }>();
   /** Newest revision announced per patient; a read that raced a write cannot store an older copy. */
   private readonly announced = new Map<string, number>();
   private live = false;
@@ -30,7 +33,7 @@ export class TimelineCache {
   }
 
   /** The cached copy, most recently used kept last (LRU order). */
-  get(key: string): { revision: number; body: string } | undefined {
+  get(key: string): { revision: number; body: Uint8Array<ArrayBuffer> } | undefined {
     if (!this.live) return undefined;
     const hit = this.entries.get(key);
     if (hit && this.now() - hit.storedAt > this.maxAgeMs) {
@@ -48,7 +51,7 @@ export class TimelineCache {
   offer(key: string, revision: number, body: string): void {
     if (!this.live || revision < (this.announced.get(key) ?? -1)) return;
     this.entries.delete(key);
-    this.entries.set(key, { revision, body, storedAt: this.now() });
+    this.entries.set(key, { revision, body: encoder.encode(body), storedAt: this.now() });
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 

@@ -1,3 +1,5 @@
+import { solveLinear } from "../domain/growth/levenberg-marquardt.ts";
+
 /**
  * Linear quantile regression with a ridge penalty, fitted by Newton's method on a smoothed
  * pinball loss rho(r) = tau r + delta log(1 + exp(-r / delta)) (convex; pinball as delta -> 0).
@@ -36,24 +38,11 @@ export function pinball(r: number, tau: number): number {
   return r >= 0 ? tau * r : (tau - 1) * r;
 }
 
-/** Solves A x = b for a small symmetric positive definite A (Gaussian elimination, pivoting). */
+/** Solves A x = b for the small Newton systems here (the fitter's elimination); throws if singular. */
 export function solve(a: number[][], b: number[]): number[] {
-  const n = b.length;
-  const m = a.map((row, i) => [...row, b[i] ?? 0]);
-  for (let c = 0; c < n; c++) {
-    let p = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[p]![c]!)) p = r;
-    [m[c], m[p]] = [m[p]!, m[c]!];
-    const pivot = m[c]![c]!;
-    if (Math.abs(pivot) < 1e-300) throw new Error("solve: singular matrix");
-    for (let r = 0; r < n; r++) {
-      if (r === c) continue;
-      const f = m[r]![c]! / pivot;
-      if (f === 0) continue;
-      for (let k = c; k <= n; k++) m[r]![k]! -= f * m[c]![k]!;
-    }
-  }
-  return m.map((row, i) => row[n]! / row[i]!);
+  const x = solveLinear(a, b);
+  if (!x) throw new Error("solve: singular matrix");
+  return x;
 }
 
 /**

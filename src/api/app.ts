@@ -44,8 +44,11 @@ export function createApp(deps: AppDeps) {
     }
     c.set("principal", principal);
     c.set("ctx", {
-      db: deps.db, clock: deps.clock, predictor: deps.predictor, actor: principal.id,
-      route: `${c.req.method} ${c.req.routePath}`, requestId: c.get("requestId"),
+      db: deps.db, clock: deps.clock, predictor: deps.predictor, actor: principal.id, requestId: c.get("requestId"),
+      // Read when a use case runs (inside the handler), so the audit log names the route, not "/v1/*".
+      get route() {
+        return `${c.req.method} ${c.req.routePath}`;
+      },
       ...(deps.timelineCache ? { timelineCache: deps.timelineCache } : {}),
     });
     await next();
@@ -53,12 +56,9 @@ export function createApp(deps: AppDeps) {
   if (deps.rateLimit) app.use("/v1/*", deps.rateLimit);
   app.use("/v1/*", cohortGuard());
   app.use("/v1/*", async (c, next) => {
-    const method = c.req.method;
-    if (mayHaveBody(method) && !(c.req.header("content-type") ?? "").toLowerCase().includes("json") && !isStreamedUpload(c.req.path)) {
+    if (mayHaveBody(c.req.method) && !(c.req.header("content-type") ?? "").toLowerCase().includes("json") && !isStreamedUpload(c.req.path)) {
       return problem(c, "unsupported_media_type", "send the body as application/json");
     }
-    // Read when a use case runs (inside the handler), so the audit log names the route, not "/v1/*".
-    Object.defineProperty(c.get("ctx"), "route", { get: () => `${method} ${c.req.routePath}`, enumerable: true, configurable: true });
     await next();
   });
 

@@ -3,7 +3,8 @@ import { swaggerUI } from "@hono/swagger-ui";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import { checkHealth } from "../service/health.ts";
-import type { AppDeps, AppEnv, Principal } from "./env.ts";
+import type { AppDeps, AppEnv } from "./env.ts";
+import { OPEN_ACCESS } from "./open-access.ts";
 import { problem, problemFromError, validationHook } from "./errors.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { cohortGuard } from "./middleware/auth.ts";
@@ -16,8 +17,6 @@ import { auditRoutes } from "./routes/audit.ts";
 import { correctionRoutes } from "./routes/corrections.ts";
 import { recistRoutes } from "./routes/recist.ts";
 import { uiRoutes } from "./ui.ts";
-
-const OPEN_ACCESS: Principal = { id: "open-access", kind: "open", scopes: [{ cohortId: "*", role: "admin" }] };
 
 /** Builds the HTTP app around injected dependencies; no server, so tests call app.request(). */
 export function createApp(deps: AppDeps) {

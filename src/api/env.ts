@@ -22,7 +22,9 @@ export interface AppDeps extends ServiceDeps {
   /** Absent = no access control (tests of other concerns, local demo without keys). */
   authenticate?: Authenticate;
   /** Extra middleware per /v1 request (rate limiting), applied after authentication. */
-  rateLimit?: import("hono").MiddlewareHandler<AppEnv>;
+  rateLimit?: import("./middleware/rate-limit.ts").RateLimit;
+  /** false = every request through the app, none through the Node timeline fast path (comparisons). */
+  fastPath?: boolean;
 }
 
 export interface AppEnv {

@@ -42,6 +42,11 @@ interface CacheEntry {
 export interface Authenticator extends Authenticate {
   /** Drops cached verifications of a key at once (this process revoked or changed it). */
   forget(keyId: string): void;
+  /**
+   * The principal of a credential verified within the TTL, without any I/O; undefined when it
+   * would need a lookup or verification (then `authenticate` must decide). For hot paths.
+   */
+  peek(token: string | null): Principal | undefined;
 }
 
 
@@ -123,5 +128,11 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   }) as Authenticator;
 
   authenticate.forget = (keyId: string) => cache.deleteWhere((e) => e.keyId === keyId);
+  authenticate.peek = (token) => {
+    if (!token || token.length > 8192) return undefined;
+    const entry = cache.get(digestOf(token));
+    const t = now();
+    return entry && t < entry.expiresAt && t - entry.checkedAt < ttl ? entry.principal : undefined;
+  };
   return authenticate;
 }

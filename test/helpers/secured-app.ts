@@ -69,7 +69,12 @@ export async function createSecuredTestApp(backend: Backend, options: SecuredOpt
   const holder: { auth?: Authenticator } = {};
   const t = await createTestApp(backend, {
     ...options.overrides,
-    authenticate: (req) => holder.auth!(req),
+    // The authenticator needs the test database, so it is bound after the app exists; peek and
+    // forget are passed through so a real server's timeline fast path can use this one too.
+    authenticate: Object.assign((req: Request) => holder.auth!(req), {
+      peek: (token: string | null) => holder.auth!.peek(token),
+      forget: (keyId: string) => holder.auth!.forget(keyId),
+    }),
     ...(options.rateLimit ? { rateLimit: rateLimit(options.rateLimit) } : {}),
   });
   const authenticator = createAuthenticator({

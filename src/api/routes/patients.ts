@@ -70,6 +70,8 @@ export const patientRoutes = router()
   .openapi(timeline, async (c) => {
     const { cohortId, patientId } = c.req.valid("param");
     const t = await getTimeline({ ctx: ctxFor(c, cohortId, "read"), cohortId, patientId, ifNoneMatch: c.req.header("if-none-match") ?? null });
-    if (t.notModified) return c.body(null, 304, { etag: t.etag, "cache-control": "private, no-cache" }) as never;
+    // The 200's content type on the 304 too: without one, the Node adapter would add text/plain,
+    // and a cache refreshing its stored headers from the 304 would take that.
+    if (t.notModified) return c.body(null, 304, { etag: t.etag, "content-type": "application/json", "cache-control": "private, no-cache" }) as never;
     return c.body(t.body, 200, { etag: t.etag, "content-type": "application/json", "cache-control": "private, no-cache" }) as never;
   });

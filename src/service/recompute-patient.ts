@@ -1,6 +1,6 @@
 import type { Tx } from "../db/client.ts";
 import { cohortSettingsOf, findCohort } from "../db/queries/cohorts.ts";
-import { findPatient, loadCorrections, loadStudies, patientRecordOf, recistAnnotationsOf, writeDerived } from "../db/queries/patients.ts";
+import { findPatients, loadCorrectionsOf, loadStudiesOf, patientRecordOf, recistAnnotationsOf, writeDerivedOf } from "../db/queries/patients.ts";
 import { forecastSeries } from "../domain/growth/forecast.ts";
 import { derivePatient } from "../domain/timeline/derive.ts";
 import { buildTimeline } from "../domain/timeline/document.ts";
@@ -43,43 +43,56 @@ const roundForJson = (_key: string, value: unknown): unknown =>
  * caller's transaction. The caller holds the patient lock and has bumped the revision.
  */
 export async function recomputePatient({ ctx, tx, cohortId, patientId }: { ctx: Ctx; tx: Tx; cohortId: string; patientId: string }): Promise<number> {
+  return (await recomputePatients({ ctx, tx, cohortId, patientIds: [patientId] })).get(patientId)!;
+}
+
+/**
+ * recomputePatient for several patients of one cohort at once: the same documents, with the
+ * reads and writes batched (a fixed number of statements) and one predictor call for all
+ * their series. Returns each patient's revision.
+ */
+export async function recomputePatients({ ctx, tx, cohortId, patientIds }: { ctx: Ctx; tx: Tx; cohortId: string; patientIds: readonly string[] }): Promise<Map<string, number>> {
   const cohortRow = await findCohort(tx, cohortId);
-  const patientRow = await findPatient(tx, cohortId, patientId);
-  if (!cohortRow || !patientRow) throw notFound(`patient ${patientId} of cohort ${cohortId}`);
+  const patientRows = await findPatients(tx, cohortId, patientIds);
+  const missing = patientIds.find((id) => !patientRows.has(id));
+  if (!cohortRow || missing !== undefined) throw notFound(`patient ${missing ?? patientIds[0]} of cohort ${cohortId}`);
   const cohort = cohortSettingsOf(cohortRow);
-  const studies = await loadStudies(tx, cohortId, patientId);
-  const corrections = await loadCorrections(tx, cohortId, patientId);
-  const derivation = derivePatient({
-    studies,
-    corrections,
-    recist: recistAnnotationsOf(patientRow),
-    referenceDate: patientRow.referenceDate,
-    cohort,
+  const studiesOf = await loadStudiesOf(tx, cohortId, patientIds);
+  const correctionsOf = await loadCorrectionsOf(tx, cohortId, patientIds);
+  const derived = patientIds.map((patientId) => {
+    const row = patientRows.get(patientId)!;
+    const derivation = derivePatient({
+      studies: studiesOf.get(patientId) ?? [],
+      corrections: correctionsOf.get(patientId) ?? [],
+      recist: recistAnnotationsOf(row),
+      referenceDate: row.referenceDate,
+      cohort,
+    });
+    return { row, derivation, requests: planForecasts(derivation, cohort) };
   });
-  const requests = planForecasts(derivation, cohort);
-  const forecasts = await forecastRequests(requests, ctx.predictor);
-  const { document, summary } = buildTimeline(
-    patientRecordOf(patientRow),
-    cohort,
-    derivation,
-    requests.map((request, i) => ({ request, forecasts: forecasts[i] ?? [] })),
-    { kind: ctx.predictor.kind, version: ctx.predictor.version },
-  );
-  await writeDerived(
-    tx,
-    cohortId,
-    patientId,
-    {
+  const forecasts = await forecastRequests(derived.flatMap((d) => d.requests), ctx.predictor);
+  let next = 0;
+  const model = { kind: ctx.predictor.kind, version: ctx.predictor.version };
+  const rows = derived.map(({ row, derivation, requests }) => {
+    const { document, summary } = buildTimeline(
+      patientRecordOf(row),
+      cohort,
+      derivation,
+      requests.map((request) => ({ request, forecasts: forecasts[next++] ?? [] })),
+      model,
+    );
+    return {
+      patientId: row.patientId,
       tracks: derivation.tracks.map((t) => ({ trackId: t.trackId, label: t.label, observationIds: t.points.map((p) => p.observationId) })),
       links: derivation.links,
       timelineBody: JSON.stringify(document, roundForJson),
       summary: summary as unknown as Record<string, unknown>,
-      revision: patientRow.revision,
-    },
-    nowIso(ctx),
-  );
-  // This process's own cache learns of the new revision at commit (read-your-writes), not later.
+      revision: row.revision,
+    };
+  });
+  await writeDerivedOf(tx, cohortId, rows, nowIso(ctx));
+  // This process's own cache learns of the new revisions at commit (read-your-writes), not later.
   const cache = ctx.timelineCache;
-  if (cache) afterCommit(tx, () => cache.announce(JSON.stringify([cohortId, patientId, patientRow.revision])));
-  return patientRow.revision;
+  if (cache) afterCommit(tx, () => rows.forEach((r) => cache.announce(JSON.stringify([cohortId, r.patientId, r.revision]))));
+  return new Map(rows.map((r) => [r.patientId, r.revision]));
 }

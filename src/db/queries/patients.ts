@@ -1,4 +1,4 @@
-import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
 import type { Db, Tx } from "../client.ts";
 import { linkCorrections, observations, patients, patientTimelines, studies, trackLinks, tracks } from "../schema/index.ts";
 import type { Observation } from "../../domain/observation.ts";
@@ -30,18 +30,20 @@ export function patientRecordOf(p: PatientRow): PatientRecord {
 
 /** All stored studies of a patient with their observations, in storage order (the domain sorts). */
 export async function loadStudies(db: Db | Tx, cohortId: string, patientId: string): Promise<StudyRecord[]> {
-  const studyRows = await db
-    .select()
-    .from(studies)
-    .where(and(eq(studies.cohortId, cohortId), eq(studies.patientId, patientId)));
-  const obsRows = await db
-    .select()
-    .from(observations)
-    .where(and(eq(observations.cohortId, cohortId), eq(observations.patientId, patientId)))
-    .orderBy(asc(observations.studyKey), asc(observations.ordinal));
+  return (await loadStudiesOf(db, cohortId, [patientId])).get(patientId) ?? [];
+}
+
+/** The stored studies of several patients (two statements whatever their number); absent = none. */
+export async function loadStudiesOf(db: Db | Tx, cohortId: string, patientIds: readonly string[]): Promise<Map<string, StudyRecord[]>> {
+  const out = new Map<string, StudyRecord[]>();
+  if (patientIds.length === 0) return out;
+  const ofPatients = (t: typeof studies | typeof observations) => and(eq(t.cohortId, cohortId), patientIds.length === 1 ? eq(t.patientId, patientIds[0]!) : inArray(t.patientId, [...patientIds]));
+  const studyRows = await db.select().from(studies).where(ofPatients(studies));
+  const obsRows = await db.select().from(observations).where(ofPatients(observations)).orderBy(asc(observations.patientId), asc(observations.studyKey), asc(observations.ordinal));
   const byStudy = new Map<string, Observation[]>();
   for (const o of obsRows) {
-    const list = byStudy.get(o.studyKey) ?? [];
+    const key = `${o.patientId}/${o.studyKey}`;
+    const list = byStudy.get(key) ?? [];
     list.push({
       id: o.observationId,
       positionMm: o.positionMm,
@@ -54,29 +56,56 @@ export async function loadStudies(db: Db | Tx, cohortId: string, patientId: stri
       embedding: o.embedding,
       source: o.source,
     });
-    byStudy.set(o.studyKey, list);
+    byStudy.set(key, list);
   }
-  return studyRows.map((s) => ({
-    key: s.studyKey,
-    date: s.date,
-    dayOffset: s.dayOffset,
-    orderIndex: s.orderIndex,
-    ageYears: s.ageYears,
-    timeDays: s.timeDays,
-    timeAxis: s.timeAxis as TimeAxis,
-    modality: s.modality,
-    sliceThicknessMm: s.sliceThicknessMm,
-    observations: byStudy.get(s.studyKey) ?? [],
-  }));
+  for (const s of studyRows) {
+    const list = out.get(s.patientId) ?? [];
+    list.push({
+      key: s.studyKey,
+      date: s.date,
+      dayOffset: s.dayOffset,
+      orderIndex: s.orderIndex,
+      ageYears: s.ageYears,
+      timeDays: s.timeDays,
+      timeAxis: s.timeAxis as TimeAxis,
+      modality: s.modality,
+      sliceThicknessMm: s.sliceThicknessMm,
+      observations: byStudy.get(`${s.patientId}/${s.studyKey}`) ?? [],
+    });
+    out.set(s.patientId, list);
+  }
+  return out;
 }
 
 export async function loadCorrections(db: Db | Tx, cohortId: string, patientId: string): Promise<(LinkCorrection & { correctionId: number })[]> {
+  return (await loadCorrectionsOf(db, cohortId, [patientId])).get(patientId) ?? [];
+}
+
+/** People's link corrections of several patients, oldest first; absent = none. */
+export async function loadCorrectionsOf(db: Db | Tx, cohortId: string, patientIds: readonly string[]): Promise<Map<string, (LinkCorrection & { correctionId: number })[]>> {
+  const out = new Map<string, (LinkCorrection & { correctionId: number })[]>();
+  if (patientIds.length === 0) return out;
   const rows = await db
     .select()
     .from(linkCorrections)
-    .where(and(eq(linkCorrections.cohortId, cohortId), eq(linkCorrections.patientId, patientId)))
+    .where(and(eq(linkCorrections.cohortId, cohortId), patientIds.length === 1 ? eq(linkCorrections.patientId, patientIds[0]!) : inArray(linkCorrections.patientId, [...patientIds])))
     .orderBy(asc(linkCorrections.correctionId));
-  return rows.map((r) => ({ correctionId: r.correctionId, kind: r.kind, fromObservationId: r.fromObservationId, toObservationId: r.toObservationId }));
+  for (const r of rows) {
+    const list = out.get(r.patientId) ?? [];
+    list.push({ correctionId: r.correctionId, kind: r.kind, fromObservationId: r.fromObservationId, toObservationId: r.toObservationId });
+    out.set(r.patientId, list);
+  }
+  return out;
+}
+
+/** Patient rows by id (one statement). */
+export async function findPatients(db: Db | Tx, cohortId: string, patientIds: readonly string[]): Promise<Map<string, PatientRow>> {
+  if (patientIds.length === 0) return new Map();
+  const rows = await db
+    .select()
+    .from(patients)
+    .where(and(eq(patients.cohortId, cohortId), patientIds.length === 1 ? eq(patients.patientId, patientIds[0]!) : inArray(patients.patientId, [...patientIds])));
+  return new Map(rows.map((r) => [r.patientId, r]));
 }
 
 export function recistAnnotationsOf(p: PatientRow): RecistAnnotations {
@@ -85,12 +114,18 @@ export function recistAnnotationsOf(p: PatientRow): RecistAnnotations {
 
 /** Bumps the patient's revision (the ETag of its timeline) and returns the new value. */
 export async function bumpRevision(tx: Tx, cohortId: string, patientId: string, at: string): Promise<number> {
+  return (await bumpRevisions(tx, cohortId, [patientId], at)).get(patientId)!;
+}
+
+/** Bumps several patients' revisions in one statement; the new values by patient id. */
+export async function bumpRevisions(tx: Tx, cohortId: string, patientIds: readonly string[], at: string): Promise<Map<string, number>> {
+  if (patientIds.length === 0) return new Map();
   const rows = await tx
     .update(patients)
     .set({ revision: sql`${patients.revision} + 1`, updatedAt: at })
-    .where(and(eq(patients.cohortId, cohortId), eq(patients.patientId, patientId)))
-    .returning({ revision: patients.revision });
-  return rows[0]!.revision;
+    .where(and(eq(patients.cohortId, cohortId), patientIds.length === 1 ? eq(patients.patientId, patientIds[0]!) : inArray(patients.patientId, [...patientIds])))
+    .returning({ patientId: patients.patientId, revision: patients.revision });
+  return new Map(rows.map((r) => [r.patientId, r.revision]));
 }
 
 /** Keyset pagination over patient ids, with the summary stored by the last derivation. */
@@ -122,21 +157,39 @@ export interface DerivedRows {
 
 /** Replaces everything derived for one patient, inside the caller's transaction. */
 export async function writeDerived(tx: Tx, cohortId: string, patientId: string, d: DerivedRows, at: string): Promise<void> {
-  const key = and(eq(tracks.cohortId, cohortId), eq(tracks.patientId, patientId));
-  await tx.delete(tracks).where(key);
-  await tx.delete(trackLinks).where(and(eq(trackLinks.cohortId, cohortId), eq(trackLinks.patientId, patientId)));
-  if (d.tracks.length > 0) await tx.insert(tracks).values(d.tracks.map((t) => ({ cohortId, patientId, ...t })));
-  if (d.links.length > 0) await tx.insert(trackLinks).values(d.links.map((l) => ({ cohortId, patientId, ...l })));
-  await tx
-    .insert(patientTimelines)
-    .values({ cohortId, patientId, revision: d.revision, body: d.timelineBody, summary: d.summary, computedAt: at })
-    .onConflictDoUpdate({
-      target: [patientTimelines.cohortId, patientTimelines.patientId],
-      set: { revision: d.revision, body: d.timelineBody, summary: d.summary, computedAt: at },
-    });
-  // Delivered to every listening server after commit: their cached copies of this timeline are stale.
-  await tx.execute(sql`select pg_notify(${TIMELINE_CHANNEL}, ${JSON.stringify([cohortId, patientId, d.revision])})`);
+  await writeDerivedOf(tx, cohortId, [{ patientId, ...d }], at);
 }
+
+/**
+ * Replaces everything derived for several patients with six statements whatever their number
+ * (bulk ingest pays per batch, not per patient), inside the caller's transaction.
+ */
+export async function writeDerivedOf(tx: Tx, cohortId: string, items: readonly (DerivedRows & { patientId: string })[], at: string): Promise<void> {
+  if (items.length === 0) return;
+  const ids = items.map((d) => d.patientId);
+  const ofPatients = (t: typeof tracks | typeof trackLinks) => and(eq(t.cohortId, cohortId), ids.length === 1 ? eq(t.patientId, ids[0]!) : inArray(t.patientId, ids));
+  await tx.delete(tracks).where(ofPatients(tracks));
+  await tx.delete(trackLinks).where(ofPatients(trackLinks));
+  const trackRows = items.flatMap((d) => d.tracks.map((t) => ({ cohortId, patientId: d.patientId, ...t })));
+  const linkRows = items.flatMap((d) => d.links.map((l) => ({ cohortId, patientId: d.patientId, ...l })));
+  for (let i = 0; i < trackRows.length; i += ROW_CHUNK) await tx.insert(tracks).values(trackRows.slice(i, i + ROW_CHUNK));
+  for (let i = 0; i < linkRows.length; i += ROW_CHUNK) await tx.insert(trackLinks).values(linkRows.slice(i, i + ROW_CHUNK));
+  for (let i = 0; i < items.length; i += ROW_CHUNK) {
+    await tx
+      .insert(patientTimelines)
+      .values(items.slice(i, i + ROW_CHUNK).map((d) => ({ cohortId, patientId: d.patientId, revision: d.revision, body: d.timelineBody, summary: d.summary, computedAt: at })))
+      .onConflictDoUpdate({
+        target: [patientTimelines.cohortId, patientTimelines.patientId],
+        set: { revision: sql`excluded.revision`, body: sql`excluded.body`, summary: sql`excluded.summary`, computedAt: sql`excluded.computed_at` },
+      });
+  }
+  // Delivered to every listening server after commit: their cached copies of these timelines are stale.
+  const payloads = JSON.stringify(items.map((d) => JSON.stringify([cohortId, d.patientId, d.revision])));
+  await tx.execute(sql`select pg_notify(${TIMELINE_CHANNEL}, p) from jsonb_array_elements_text(${payloads}::jsonb) as p`);
+}
+
+/** Rows per multi-row insert: well under PostgreSQL's 65,535 parameters a statement. */
+const ROW_CHUNK = 2000;
 
 /** NOTIFY channel announcing a new timeline revision: payload JSON [cohortId, patientId, revision]. */
 export const TIMELINE_CHANNEL = "lesiontrack_timeline";

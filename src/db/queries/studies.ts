@@ -15,11 +15,23 @@ export async function findStudy(db: Db | Tx, cohortId: string, patientId: string
 
 /** Each stored study's body hash and creation time: enough to tell an unchanged study. */
 export async function studyHashes(db: Db | Tx, cohortId: string, patientId: string): Promise<Map<string, { bodyHash: string; createdAt: string }>> {
+  return (await studyHashesOf(db, cohortId, [patientId])).get(patientId) ?? new Map();
+}
+
+/** studyHashes of several patients in one statement; absent = no stored study. */
+export async function studyHashesOf(db: Db | Tx, cohortId: string, patientIds: readonly string[]): Promise<Map<string, Map<string, { bodyHash: string; createdAt: string }>>> {
+  const out = new Map<string, Map<string, { bodyHash: string; createdAt: string }>>();
+  if (patientIds.length === 0) return out;
   const rows = await db
-    .select({ studyKey: studies.studyKey, bodyHash: studies.bodyHash, createdAt: studies.createdAt })
+    .select({ patientId: studies.patientId, studyKey: studies.studyKey, bodyHash: studies.bodyHash, createdAt: studies.createdAt })
     .from(studies)
-    .where(and(eq(studies.cohortId, cohortId), eq(studies.patientId, patientId)));
-  return new Map(rows.map((r) => [r.studyKey, { bodyHash: r.bodyHash, createdAt: r.createdAt }]));
+    .where(and(eq(studies.cohortId, cohortId), patientIds.length === 1 ? eq(studies.patientId, patientIds[0]!) : inArray(studies.patientId, [...patientIds])));
+  for (const r of rows) {
+    const m = out.get(r.patientId) ?? new Map<string, { bodyHash: string; createdAt: string }>();
+    m.set(r.studyKey, { bodyHash: r.bodyHash, createdAt: r.createdAt });
+    out.set(r.patientId, m);
+  }
+  return out;
 }
 
 /** Deletes studies; their observations go with them (foreign key cascade). */
@@ -32,6 +44,6 @@ export async function deleteStudies(tx: Tx, cohortId: string, patientId: string,
 const OBSERVATION_CHUNK = 2000;
 
 export async function insertStudies(tx: Tx, studyRows: (typeof studies.$inferInsert)[], obs: (typeof observations.$inferInsert)[]): Promise<void> {
-  if (studyRows.length > 0) await tx.insert(studies).values(studyRows);
+  for (let i = 0; i < studyRows.length; i += OBSERVATION_CHUNK) await tx.insert(studies).values(studyRows.slice(i, i + OBSERVATION_CHUNK));
   for (let i = 0; i < obs.length; i += OBSERVATION_CHUNK) await tx.insert(observations).values(obs.slice(i, i + OBSERVATION_CHUNK));
 }

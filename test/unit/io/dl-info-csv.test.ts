@@ -40,7 +40,7 @@ describe.skipIf(!existsSync(SAMPLE))("DL_info.csv reader on the released sample"
   it("converts pixels to mm, keeps normalised location, type, noisy flag, source, order index and age", async () => {
     const { patients } = await collect(createReadStream(SAMPLE));
     const p89 = patients[0]!;
-    expect(p89.batch.patient.sex).toBe("F");
+    expect(p89.batch.patient!.sex).toBe("F");
     expect(p89.batch.studies).toHaveLength(14);
     const s1 = p89.batch.studies[0]!;
     expect(s1.studyKey).toBe("01");

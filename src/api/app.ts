@@ -11,6 +11,7 @@ import { cohortGuard } from "./middleware/auth.ts";
 import { cohortRoutes } from "./routes/cohorts.ts";
 import { patientRoutes } from "./routes/patients.ts";
 import { studyRoutes } from "./routes/studies.ts";
+import { ingestRoutes } from "./routes/ingest.ts";
 import { viewRoutes } from "./routes/views.ts";
 import { importRoutes, isStreamedUpload } from "./routes/imports.ts";
 import { auditRoutes } from "./routes/audit.ts";
@@ -64,6 +65,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", cohortRoutes);
   app.route("/", patientRoutes);
   app.route("/", studyRoutes);
+  app.route("/", ingestRoutes);
   app.route("/", correctionRoutes);
   app.route("/", recistRoutes);
   app.route("/", viewRoutes);

@@ -36,6 +36,7 @@ interface LoadOptions {
   scalingRepeats: string;
   ingestDuration: string;
   ingestConcurrency: string;
+  ingestBatch: string;
   seed: string;
   json?: boolean;
   keep?: boolean;
@@ -50,7 +51,8 @@ export interface LoadReport {
   notModified: { rps: number };
   dbCeiling: { qps: number };
   nodeHttpCeiling: { rps: number };
-  ingest: { studiesPerS: number };
+  /** studiesPerS: through POST /ingest (the bulk route); perStudyPutStudiesPerS: one PUT per study. */
+  ingest: { studiesPerS: number; perStudyPutStudiesPerS: number };
   scaling: { patients: number; p99Ms: number }[];
 }
 
@@ -73,7 +75,8 @@ export function registerLoadBench(bench: Command): void {
     .option("--scaling-duration <s>", "seconds per scaling run", "5")
     .option("--scaling-repeats <n>", "runs per scaling step (the median p99 is reported)", "3")
     .option("--ingest-duration <s>", "seconds of ingest through the API", "15")
-    .option("--ingest-concurrency <n>", "patients ingested at once through the API", "8")
+    .option("--ingest-concurrency <n>", "requests at once while ingesting through the API", "8")
+    .option("--ingest-batch <n>", "patients per POST /ingest request", "40")
     .option("--seed <n>", "generator seed", "7")
     .option("--json", "print only the result object on stdout (the log goes to stderr)")
     .option("--keep", "keep the benchmark cohort afterwards")
@@ -156,7 +159,7 @@ export async function runLoadBench(opts: LoadOptions): Promise<LoadReport> {
 
     const timelinePath = (patientId: string) => `/v1/cohorts/${cohortId}/patients/${patientId}/timeline`;
     const scaling: { patients: number; p99Ms: number }[] = [];
-    let main: { timeline: LoadResult; notModified: LoadResult; bare: LoadResult; dbQps: number; ingest: number; bytes: number } | undefined;
+    let main: { timeline: LoadResult; notModified: LoadResult; bare: LoadResult; dbQps: number; ingest: number; ingestPut: number; bytes: number } | undefined;
     let current = templates;
 
     for (const step of steps) {
@@ -211,8 +214,11 @@ export async function runLoadBench(opts: LoadOptions): Promise<LoadReport> {
           openCpu = o.serverCpuUsPerRequest;
           await stopChild(open.child);
         }
-        const ingest = await ingestThroughApi(apiPort, auth, cohortId, shape, Number(opts.ingestConcurrency), Number(opts.ingestDuration), log);
-        main = { timeline, notModified, bare, dbQps, ingest, bytes: bytes / sample.length };
+        const newPatients = generateDemoCohort({ patients: 20_000, studies: [shape.studies, shape.studies], lesions: [shape.lesions, shape.lesions], seed: shape.seed + 2, prefix: "I" });
+        const ingestOptions = { port: apiPort, auth, cohortId, concurrency: Number(opts.ingestConcurrency), durationS: Number(opts.ingestDuration), log };
+        const ingestPut = await ingestByPut(ingestOptions, newPatients.slice(0, 5_000));
+        const ingest = await ingestByBatch(ingestOptions, newPatients.slice(5_000), Number(opts.ingestBatch));
+        main = { timeline, notModified, bare, dbQps, ingest, ingestPut, bytes: bytes / sample.length };
         log(`timeline GET, ${connections} connections, ${durationS} s, ${int(sample.length)} random patients of ${int(step)} (mean body ${int(main.bytes)} B): ${int(timeline.rps)} req/s, p50 ${r2(timeline.p50Ms)} ms, p99 ${r2(timeline.p99Ms)} ms; ${r2(timeline.rps / bare.rps)}x bare node:http (target >= 0.6), ${r2(timeline.rps / dbQps)}x DB ceiling; p99 target <= 15 ms; statuses ${JSON.stringify(timeline.statusCounts)}`);
         log(`304 path (If-None-Match = current ETag): ${int(notModified.rps)} req/s, p50 ${r2(notModified.p50Ms)} ms, p99 ${r2(notModified.p99Ms)} ms; ${r2(notModified.rps / bare.rps)}x bare node:http; statuses ${JSON.stringify(notModified.statusCounts)}`);
         if (openRps !== undefined) log(`the same GETs without authentication and rate limiting (ablation): ${int(openRps)} req/s (access control: ${r1(100 * (1 - timeline.rps / openRps))}% of throughput${openCpu !== undefined && timeline.serverCpuUsPerRequest !== undefined ? `, ${int(timeline.serverCpuUsPerRequest - openCpu)} µs of server CPU per request` : ""})`);
@@ -220,7 +226,8 @@ export async function runLoadBench(opts: LoadOptions): Promise<LoadReport> {
         log(`server CPU per request (one core): timeline 200 ${cpu(timeline)}, 304 ${cpu(notModified)}, bare node:http ${cpu(bare)}${openCpu !== undefined ? `, timeline without access control ${int(openCpu)} µs` : ""}`);
         log(`DB ceiling: the same timeline row straight from the database (${handle.kind === "postgres" ? "postgres.js" : "PGlite"}, same pool of ${env.DB_POOL_SIZE}, ${connections} concurrent): ${int(dbQps)} queries/s; the route's query through drizzle (readTimeline): ${int(drizzleQps)} queries/s`);
         log(`bare node:http ceiling, same bytes per path: ${int(bare.rps)} req/s, p50 ${r2(bare.p50Ms)} ms, p99 ${r2(bare.p99Ms)} ms`);
-        log(`ingest through the API (PUT patient + ${shape.studies} PUT study of ${shape.lesions} lesions, ${opts.ingestConcurrency} patients at once): ${r1(ingest)} studies/s; ${r2(ingest / 500)}x the 500 studies/s target`);
+        log(`ingest through the API, bulk: POST /ingest of ${opts.ingestBatch} patients x ${shape.studies} studies x ${shape.lesions} lesions (one transaction each, ${opts.ingestConcurrency} requests at once): ${r1(ingest)} studies/s; ${r2(ingest / 500)}x the 500 studies/s target`);
+        log(`ingest through the API, one study per request: PUT patient + ${shape.studies} PUT study (each re-derives the patient; ${opts.ingestConcurrency} patients at once): ${r1(ingestPut)} studies/s`);
 
         const single = (headers: Record<string, string>) => () => ({ path: timelinePath("SPINE-10x5"), headers });
         const spineRow = await readTimeline(handle.db, cohortId, "SPINE-10x5", null);
@@ -244,7 +251,7 @@ export async function runLoadBench(opts: LoadOptions): Promise<LoadReport> {
       notModified: { rps: Math.round(main.notModified.rps) },
       dbCeiling: { qps: Math.round(main.dbQps) },
       nodeHttpCeiling: { rps: Math.round(main.bare.rps) },
-      ingest: { studiesPerS: r1(main.ingest) },
+      ingest: { studiesPerS: r1(main.ingest), perStudyPutStudiesPerS: r1(main.ingestPut) },
       scaling,
     };
   } finally {
@@ -286,33 +293,63 @@ async function dbCeiling(read: ((patientId: string) => Promise<unknown>) & { end
   return count / durationS;
 }
 
-/** New patients through the HTTP API: PUT patient, then its studies in time order; several patients at once. */
-async function ingestThroughApi(port: number, auth: Record<string, string>, cohortId: string, shape: { studies: number; lesions: number; seed: number }, concurrency: number, durationS: number, log: (s: string) => void): Promise<number> {
-  const patients = generateDemoCohort({ patients: 5000, studies: [shape.studies, shape.studies], lesions: [shape.lesions, shape.lesions], seed: shape.seed + 2, prefix: "I" });
-  const base = `http://127.0.0.1:${port}/v1/cohorts/${cohortId}/patients`;
-  const headers = { ...auth, "content-type": "application/json" };
-  const put = async (url: string, body: unknown) => {
-    const res = await fetch(url, { method: "PUT", headers, body: JSON.stringify(body) });
-    if (res.status >= 300) throw new Error(`PUT ${url}: ${res.status} ${await res.text()}`);
-    await res.arrayBuffer();
-  };
+interface IngestOptions {
+  port: number;
+  auth: Record<string, string>;
+  cohortId: string;
+  concurrency: number;
+  durationS: number;
+  log: (s: string) => void;
+}
+
+type GeneratedPatient = ReturnType<typeof generateDemoCohort>[number];
+
+async function send(url: string, method: "PUT" | "POST", headers: Record<string, string>, body: unknown): Promise<void> {
+  const res = await fetch(url, { method, headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (res.status >= 300) throw new Error(`${method} ${url}: ${res.status} ${await res.text()}`);
+  await res.arrayBuffer();
+}
+
+/** `concurrency` loops taking work items until the time is up; returns items done and seconds. */
+async function loops<T>(items: readonly T[], o: IngestOptions, each: (item: T) => Promise<number>): Promise<{ done: number; studies: number; seconds: number }> {
   let next = 0;
   let studies = 0;
   const started = performance.now();
-  const stopAt = started + durationS * 1000;
+  const stopAt = started + o.durationS * 1000;
   await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < stopAt && next < patients.length) {
-        const p = patients[next++]!;
-        await put(`${base}/${p.patientId}`, { sex: p.sex, birthYear: p.birthYear, referenceDate: p.referenceDate });
-        for (const s of p.studies) {
-          await put(`${base}/${p.patientId}/studies/${s.studyKey}`, s.input);
-          studies++;
-        }
+    Array.from({ length: o.concurrency }, async () => {
+      while (performance.now() < stopAt && next < items.length) {
+        const n = await each(items[next++]!); // not `studies += await`: that would read studies before the await
+        studies += n;
       }
     }),
   );
-  const elapsed = (performance.now() - started) / 1000;
-  log(`  ingest: ${next} patients, ${studies} studies in ${r1(elapsed)} s`);
-  return studies / elapsed;
+  return { done: next, studies, seconds: (performance.now() - started) / 1000 };
+}
+
+/** New patients one request per write: PUT patient, then its studies in time order; several patients at once. */
+async function ingestByPut(o: IngestOptions, patients: readonly GeneratedPatient[]): Promise<number> {
+  const base = `http://127.0.0.1:${o.port}/v1/cohorts/${o.cohortId}/patients`;
+  const r = await loops(patients, o, async (p) => {
+    await send(`${base}/${p.patientId}`, "PUT", o.auth, { sex: p.sex, birthYear: p.birthYear, referenceDate: p.referenceDate });
+    for (const s of p.studies) await send(`${base}/${p.patientId}/studies/${s.studyKey}`, "PUT", o.auth, s.input);
+    return p.studies.length;
+  });
+  o.log(`  ingest by PUT: ${r.done} patients, ${r.studies} studies in ${r1(r.seconds)} s`);
+  return r.studies / r.seconds;
+}
+
+/** New patients in POST /ingest batches of `size` patients; `concurrency` requests at once. */
+async function ingestByBatch(o: IngestOptions, patients: readonly GeneratedPatient[], size: number): Promise<number> {
+  const url = `http://127.0.0.1:${o.port}/v1/cohorts/${o.cohortId}/ingest`;
+  const batches: GeneratedPatient[][] = [];
+  for (let i = 0; i < patients.length; i += size) batches.push(patients.slice(i, i + size));
+  const r = await loops(batches, o, async (batch) => {
+    await send(url, "POST", o.auth, {
+      patients: batch.map((p) => ({ patientId: p.patientId, patient: { sex: p.sex, birthYear: p.birthYear, referenceDate: p.referenceDate }, studies: p.studies.map((s) => ({ studyKey: s.studyKey, study: s.input })) })),
+    });
+    return batch.reduce((n, p) => n + p.studies.length, 0);
+  });
+  o.log(`  ingest by POST /ingest: ${r.done} requests, ${r.studies} studies in ${r1(r.seconds)} s`);
+  return r.studies / r.seconds;
 }

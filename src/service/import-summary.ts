@@ -3,9 +3,12 @@ import { CsvFatalError, type CsvSource } from "../io/csv-stream.ts";
 import type { Ctx } from "./context.ts";
 import { createCohort } from "./create-cohort.ts";
 import { AppError, notFound } from "./errors.ts";
-import { ingestPatient, type PatientBatch } from "./ingest-patient.ts";
+import { ingestPatient, ingestPatients, type PatientBatch } from "./ingest-patient.ts";
 import { studyInput } from "./inputs/study.ts";
 import { formatPath } from "./inputs/study.ts";
+
+/** The service refused a patient's data (as opposed to a failure of the database or the code). */
+const isRefusal = (e: unknown): e is AppError => e instanceof AppError && e.code === "validation_failed";
 
 /** What an import reports (CLI prints it, the upload endpoint returns it as JSON). */
 export interface ImportSummary {
@@ -35,20 +38,37 @@ export interface ImportProgress {
   patients: number;
 }
 
-/** Accumulates a summary while patients stream through the one ingest path (one transaction each). */
+/** A validated patient waiting for its group's transaction, with the rows it came from. */
+interface Queued {
+  batch: PatientBatch;
+  lines: number[];
+  duplicatesMerged: number;
+}
+
+/** Patients per transaction: batched statements and one predictor call per group. */
+export const IMPORT_GROUP_SIZE = 25;
+
+/**
+ * Accumulates a summary while patients stream through the one ingest path, in groups of
+ * IMPORT_GROUP_SIZE patients per transaction. A group the service refuses (one patient's
+ * studies clash with what is stored) is retried patient by patient, so only that patient's
+ * rows are rejected.
+ */
 export class ImportRun {
   readonly summary: ImportSummary;
   private readonly started = performance.now();
 
   private readonly inFlight = new Set<Promise<void>>();
+  private queued: Queued[] = [];
 
-  /** `concurrency`: patients ingested at once (each its own transaction); >1 pays off on PostgreSQL. */
+  /** `concurrency`: groups ingested at once (each its own transaction); >1 pays off on PostgreSQL. */
   constructor(
     private readonly ctx: Ctx,
     format: ImportSummary["format"],
     cohortId: string,
     private readonly onProgress?: (p: ImportProgress) => void,
     private readonly concurrency = 1,
+    private readonly groupSize = IMPORT_GROUP_SIZE,
   ) {
     this.summary = {
       format, cohortId, rowsRead: 0, rowsImported: 0, rowsRejected: 0, patients: 0, patientsChanged: 0, studies: 0,
@@ -63,46 +83,77 @@ export class ImportRun {
   }
 
   /**
-   * Starts one patient's ingest and returns once fewer than `concurrency` are under way, so
-   * the reader keeps streaming while the database works. Call drain() before finish().
+   * Validates one patient and queues it; a full group starts its transaction, and this returns
+   * once fewer than `concurrency` groups are under way, so the reader keeps streaming while the
+   * database works. Call drain() before finish().
    */
   async patient(batch: PatientBatch, lines: number[], extra: { duplicatesMerged?: number } = {}): Promise<void> {
-    const p: Promise<void> = this.ingest(batch, lines, extra).finally(() => this.inFlight.delete(p));
+    const studies: PatientBatch["studies"] = [];
+    for (const st of batch.studies) {
+      const parsed = studyInput.safeParse(st.input);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]!;
+        return this.rejectPatient(batch.patientId, lines, `study ${st.studyKey}: ${formatPath(issue.path)}: ${issue.message}`);
+      }
+      studies.push({ studyKey: st.studyKey, input: parsed.data });
+    }
+    this.queued.push({ batch: { ...batch, studies }, lines, duplicatesMerged: extra.duplicatesMerged ?? 0 });
+    if (this.queued.length >= this.groupSize) await this.flush();
+  }
+
+  /** Starts the queued group's transaction; waits while `concurrency` groups are under way. */
+  private async flush(): Promise<void> {
+    if (this.queued.length === 0) return;
+    const group = this.queued;
+    this.queued = [];
+    const p: Promise<void> = this.ingest(group).finally(() => this.inFlight.delete(p));
     p.catch(() => {}); // a failure surfaces through race()/drain(), not as an unhandled rejection
     this.inFlight.add(p);
     while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
   }
 
-  /** Waits for every patient under way (rethrows the first unexpected failure). */
+  /** Ingests the queued patients and waits for every group under way (rethrows the first unexpected failure). */
   async drain(): Promise<void> {
+    await this.flush();
     await Promise.all(this.inFlight);
   }
 
-  /** Validates and ingests one patient; a patient the service refuses becomes rejected rows. */
-  private async ingest(batch: PatientBatch, lines: number[], extra: { duplicatesMerged?: number }): Promise<void> {
-    const s = this.summary;
+  private async ingest(group: Queued[]): Promise<void> {
     try {
-      const studies = batch.studies.map((st, i) => {
-        const parsed = studyInput.safeParse(st.input);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          throw new AppError("validation_failed", `study ${st.studyKey}: ${formatPath(issue.path)}: ${issue.message}`, [{ path: `studies[${i}].${formatPath(issue.path)}`, message: issue.message }]);
-        }
-        return { studyKey: st.studyKey, input: parsed.data };
-      });
-      const r = await ingestPatient({ ctx: this.ctx, cohortId: s.cohortId, batch: { ...batch, studies } });
-      s.rowsRead += lines.length;
-      s.rowsImported += lines.length;
-      s.patients++;
-      if (r.changed) s.patientsChanged++;
-      s.studies += studies.length;
-      s.lesions += studies.reduce((n, st) => n + st.input.observations.length, 0);
-      s.duplicatesMerged += extra.duplicatesMerged ?? 0;
+      const results = await ingestPatients({ ctx: this.ctx, cohortId: this.summary.cohortId, batches: group.map((q) => q.batch) });
+      group.forEach((q, i) => this.imported(q, results[i]!.changed));
     } catch (e) {
-      if (!(e instanceof AppError) || e.code !== "validation_failed") throw e;
-      for (const line of lines) this.reject(line, `patient ${batch.patientId}: ${e.message}`);
+      if (!isRefusal(e) || group.length === 1) {
+        if (!isRefusal(e)) throw e;
+        return this.rejectPatient(group[0]!.batch.patientId, group[0]!.lines, (e as AppError).message);
+      }
+      // Someone in the group was refused: find out who, one transaction per patient.
+      for (const q of group) {
+        try {
+          this.imported(q, (await ingestPatient({ ctx: this.ctx, cohortId: this.summary.cohortId, batch: q.batch })).changed);
+        } catch (e2) {
+          if (!isRefusal(e2)) throw e2;
+          this.rejectPatient(q.batch.patientId, q.lines, e2.message);
+        }
+      }
     }
+  }
+
+  private imported(q: Queued, changed: boolean): void {
+    const s = this.summary;
+    s.rowsRead += q.lines.length;
+    s.rowsImported += q.lines.length;
+    s.patients++;
+    if (changed) s.patientsChanged++;
+    s.studies += q.batch.studies.length;
+    s.lesions += q.batch.studies.reduce((n, st) => n + st.input.observations.length, 0);
+    s.duplicatesMerged += q.duplicatesMerged;
     this.onProgress?.({ rowsRead: s.rowsRead, patients: s.patients });
+  }
+
+  private rejectPatient(patientId: string, lines: number[], reason: string): void {
+    for (const line of lines) this.reject(line, `patient ${patientId}: ${reason}`);
+    this.onProgress?.({ rowsRead: this.summary.rowsRead, patients: this.summary.patients });
   }
 
   abort(line: number | null, reason: string): void {

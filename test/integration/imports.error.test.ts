@@ -82,4 +82,17 @@ describe.each(backends)("imports, bad input ($name)", (backend) => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ rowsRead: 200, rowsImported: 200, patients: 4, lesions: 200 });
   });
+
+  it("a patient whose rows clash with what is stored is rejected alone; the rest of its transaction group is imported", async () => {
+    const cohortId = await cohort();
+    const header = "patient_id,study_key,order_index,observation_id,long_axis_mm,short_axis_mm,embedding\n";
+    // P05 is stored with 3-dimensional embeddings; the file gives it a 2-dimensional one.
+    expect((await upload(cohortId, `${header}P05,S1,1,a,20,10,1 2 3\n`, "text/csv", "csv")).status).toBe(200);
+    let body = header;
+    for (let i = 0; i < 12; i++) body += `P${String(i).padStart(2, "0")},S2,2,b${i},21,11,${i === 5 ? "1 2" : "1 2 3"}\n`;
+    const s = (await (await upload(cohortId, body, "text/csv", "csv")).json()) as any;
+    expect(s).toMatchObject({ rowsRead: 12, rowsImported: 11, rowsRejected: 1, patients: 11 });
+    expect(s.rejected).toEqual([{ line: 7, reason: expect.stringMatching(/^patient P05: .*embedding dimension 2 differs/) }]);
+    expect(await snapshotCohort(t.handle, cohortId)).toMatchObject({ patients: 12, studies: 12, observations: 12 });
+  });
 });

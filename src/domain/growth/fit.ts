@@ -1,4 +1,4 @@
-import { levenbergMarquardt } from "./levenberg-marquardt.ts";
+import { levenbergMarquardtCurve, type LmResult } from "./levenberg-marquardt.ts";
 import { GROWTH_MODELS, type GrowthModelName } from "./models.ts";
 import { recistProgressionThresholdMm } from "./progression.ts";
 
@@ -32,10 +32,14 @@ export function fitGrowthModel(name: GrowthModelName, series: SizeSeries, maxIte
   const y = [...series.sizesMm];
   const first = y[0] ?? 0;
   const last = y[n - 1] ?? 0;
-  const largest = Math.max(...y);
-  let best: ReturnType<typeof levenbergMarquardt> | null = null;
+  let largest = -Infinity;
+  for (const v of y) largest = Math.max(largest, v);
+  // One evaluator for all starts: its cached rate exponentials belong to these times.
+  const curve = model.curve(x);
+  const options = { min: model.min, max: model.max, maxIterations };
+  let best: LmResult | null = null;
   for (const start of model.starts(first, last, largest)) {
-    const r = levenbergMarquardt((p, t) => model.diameterMm(p, t), x, y, start, { min: model.min, max: model.max, maxIterations });
+    const r = levenbergMarquardtCurve(curve, y, start, options);
     if (!best || r.sse < best.sse) best = r;
   }
   if (!best || !Number.isFinite(best.sse)) return null;

@@ -10,6 +10,7 @@ import type { GrowthPredictor } from "./domain/growth/predictor.ts";
 import { authenticatorFromEnv } from "./auth/from-env.ts";
 import { rateLimit } from "./api/middleware/rate-limit.ts";
 import { lookupKey } from "./service/keys-lookup.ts";
+import { keyAdmin } from "./service/keys.ts";
 import { TimelineCache } from "./service/timeline-cache.ts";
 import { TIMELINE_CHANNEL } from "./db/queries/patients.ts";
 import { timelineFastPath, type TimelineFastPath } from "./api/timeline-fast-path.ts";
@@ -32,6 +33,7 @@ export async function openRuntime(env: Env, dbFlag?: string): Promise<Runtime> {
     config: { bodyLimitBytes: env.BODY_LIMIT_BYTES, corsOrigins: env.CORS_ORIGINS },
     // Every /v1 request needs an API key or JWT; limits are per credential.
     authenticate: authenticatorFromEnv(env, (keyId) => lookupKey({ ctx: { db: handle.db }, keyId })),
+    keys: keyAdmin,
     ...(env.RATE_LIMIT_MAX > 0 ? { rateLimit: rateLimit({ limit: env.RATE_LIMIT_MAX, windowMs: env.RATE_LIMIT_WINDOW_MS }) } : {}),
   };
   await attachTimelineCache(handle, deps);

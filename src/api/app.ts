@@ -12,6 +12,7 @@ import { cohortRoutes } from "./routes/cohorts.ts";
 import { patientRoutes } from "./routes/patients.ts";
 import { studyRoutes } from "./routes/studies.ts";
 import { ingestRoutes } from "./routes/ingest.ts";
+import { keyRoutes } from "./routes/keys.ts";
 import { viewRoutes } from "./routes/views.ts";
 import { importRoutes, isStreamedUpload } from "./routes/imports.ts";
 import { auditRoutes } from "./routes/audit.ts";
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps) {
         return `${c.req.method} ${c.req.routePath}`;
       },
       ...(deps.timelineCache ? { timelineCache: deps.timelineCache } : {}),
+      ...(deps.authenticate && "forget" in deps.authenticate ? { forgetKey: deps.authenticate.forget as (keyId: string) => void } : {}),
     });
     await next();
   });
@@ -71,6 +73,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", viewRoutes);
   app.route("/", importRoutes);
   app.route("/", auditRoutes);
+  if (deps.keys) app.route("/", keyRoutes(deps.keys));
   app.route("/", uiRoutes);
 
   app.get("/health", async (c) => {

@@ -10,6 +10,8 @@ export interface ServiceDeps {
   predictor: GrowthPredictor;
   /** Optional in-process timeline cache, kept true by NOTIFY (see timeline-cache.ts). */
   timelineCache?: TimelineCache;
+  /** Drops this process's cached verification of a revoked key (the server's authenticator). */
+  forgetKey?: (keyId: string) => void;
 }
 
 /** Per-call context: deps plus who acts and through which route (for the audit log). */

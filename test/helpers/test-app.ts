@@ -5,6 +5,7 @@ import type { AppDeps } from "../../src/api/env.ts";
 import { createDb, type DbHandle } from "../../src/db/client.ts";
 import { migrateDb } from "../../src/db/migrate.ts";
 import { loadPredictor } from "../../src/forecast/load.ts";
+import { keyAdmin } from "../../src/service/keys.ts";
 import type { Backend } from "./backends.ts";
 
 export const FIXED_NOW = new Date("2026-01-15T12:00:00Z");
@@ -25,6 +26,7 @@ export async function createTestApp(backend: Backend, overrides: Partial<AppDeps
     clock: { now: () => FIXED_NOW },
     predictor: await loadPredictor(),
     config: { bodyLimitBytes: 256 * 1024, corsOrigins: [] },
+    keys: keyAdmin,
     ...overrides,
   };
   return { app: createApp(deps), deps, handle, close: () => handle.close() };

@@ -89,3 +89,8 @@ export async function dropBenchCohort(db: Db, cohortId: string): Promise<void> {
     for (const table of COHORT_TABLES) await tx.execute(sql`delete from ${sql.identifier(table)} where cohort_id = ${cohortId}`);
   });
 }
+
+/** VACUUM (ANALYZE) of the tables cloneTemplates fills (PostgreSQL; outside any transaction). */
+export async function vacuumCloned(db: Db): Promise<void> {
+  await db.execute(sql.raw(`vacuum (analyze) ${CLONED_TABLES.join(", ")}`));
+}

@@ -27,13 +27,12 @@ export async function putStudy({ ctx, cohortId, patientId, studyKey, input }: { 
     const cohortRow = await findCohort(tx, cohortId);
     if (!cohortRow) throw notFound(`cohort ${cohortId}`);
     await lockPatient(tx, cohortId, patientId);
-    const patient = await findPatient(tx, cohortId, patientId);
+    // Under the lock, independent reads sent together (one round trip on PostgreSQL).
+    const [patient, existing, all] = await Promise.all([findPatient(tx, cohortId, patientId), findStudy(tx, cohortId, patientId, studyKey), loadStudies(tx, cohortId, patientId)]);
     if (!patient) throw notFound(`patient ${patientId}`);
-    const existing = await findStudy(tx, cohortId, patientId, studyKey);
     if (existing && existing.bodyHash === pending.bodyHash) {
       return { created: false, changed: false, revision: patient.revision, studyKey, observationIds: pending.observationIds };
     }
-    const all = await loadStudies(tx, cohortId, patientId);
     checkStudies(all.filter((s) => s.key !== studyKey), [pending]);
 
     const at = nowIso(ctx);
@@ -41,13 +40,15 @@ export async function putStudy({ ctx, cohortId, patientId, studyKey, input }: { 
     const before = existing ? { study: existing, observations: all.find((s) => s.key === studyKey)?.observations ?? [] } : null;
     if (existing) await deleteStudies(tx, cohortId, patientId, [studyKey]);
     await insertStudies(tx, [rows.study], rows.observations);
-    const revision = await bumpRevision(tx, cohortId, patientId, at);
-    await appendAudit(tx, {
-      cohortId, patientId, at, actor: ctx.actor,
-      action: existing ? "study.replace" : "study.create",
-      route: ctx.route ?? null, requestId: ctx.requestId ?? null,
-      before, after: { studyKey, ...input },
-    });
+    const [revision] = await Promise.all([
+      bumpRevision(tx, cohortId, patientId, at),
+      appendAudit(tx, {
+        cohortId, patientId, at, actor: ctx.actor,
+        action: existing ? "study.replace" : "study.create",
+        route: ctx.route ?? null, requestId: ctx.requestId ?? null,
+        before, after: { studyKey, ...input },
+      }),
+    ]);
     await recomputePatient({ ctx, tx, cohortId, patientId });
     return { created: !existing, changed: true, revision, studyKey, observationIds: pending.observationIds };
   });

@@ -52,13 +52,16 @@ export async function recomputePatient({ ctx, tx, cohortId, patientId }: { ctx: 
  * their series. Returns each patient's revision.
  */
 export async function recomputePatients({ ctx, tx, cohortId, patientIds }: { ctx: Ctx; tx: Tx; cohortId: string; patientIds: readonly string[] }): Promise<Map<string, number>> {
-  const cohortRow = await findCohort(tx, cohortId);
-  const patientRows = await findPatients(tx, cohortId, patientIds);
+  // Independent reads sent together (one round trip on PostgreSQL).
+  const [cohortRow, patientRows, studiesOf, correctionsOf] = await Promise.all([
+    findCohort(tx, cohortId),
+    findPatients(tx, cohortId, patientIds),
+    loadStudiesOf(tx, cohortId, patientIds),
+    loadCorrectionsOf(tx, cohortId, patientIds),
+  ]);
   const missing = patientIds.find((id) => !patientRows.has(id));
   if (!cohortRow || missing !== undefined) throw notFound(`patient ${missing ?? patientIds[0]} of cohort ${cohortId}`);
   const cohort = cohortSettingsOf(cohortRow);
-  const studiesOf = await loadStudiesOf(tx, cohortId, patientIds);
-  const correctionsOf = await loadCorrectionsOf(tx, cohortId, patientIds);
   const derived = patientIds.map((patientId) => {
     const row = patientRows.get(patientId)!;
     const derivation = derivePatient({

@@ -38,8 +38,11 @@ export async function loadStudiesOf(db: Db | Tx, cohortId: string, patientIds: r
   const out = new Map<string, StudyRecord[]>();
   if (patientIds.length === 0) return out;
   const ofPatients = (t: typeof studies | typeof observations) => and(eq(t.cohortId, cohortId), patientIds.length === 1 ? eq(t.patientId, patientIds[0]!) : inArray(t.patientId, [...patientIds]));
-  const studyRows = await db.select().from(studies).where(ofPatients(studies));
-  const obsRows = await db.select().from(observations).where(ofPatients(observations)).orderBy(asc(observations.patientId), asc(observations.studyKey), asc(observations.ordinal));
+  // Sent together: on PostgreSQL one round trip (postgres.js pipelines a transaction's queries).
+  const [studyRows, obsRows] = await Promise.all([
+    db.select().from(studies).where(ofPatients(studies)),
+    db.select().from(observations).where(ofPatients(observations)).orderBy(asc(observations.patientId), asc(observations.studyKey), asc(observations.ordinal)),
+  ]);
   const byStudy = new Map<string, Observation[]>();
   for (const o of obsRows) {
     const key = `${o.patientId}/${o.studyKey}`;
@@ -168,25 +171,30 @@ export async function writeDerivedOf(tx: Tx, cohortId: string, items: readonly (
   if (items.length === 0) return;
   const ids = items.map((d) => d.patientId);
   const ofPatients = (t: typeof tracks | typeof trackLinks) => and(eq(t.cohortId, cohortId), ids.length === 1 ? eq(t.patientId, ids[0]!) : inArray(t.patientId, ids));
-  await tx.delete(tracks).where(ofPatients(tracks));
-  await tx.delete(trackLinks).where(ofPatients(trackLinks));
   const trackRows = items.flatMap((d) => d.tracks.map((t) => ({ cohortId, patientId: d.patientId, ...t })));
   const linkRows = items.flatMap((d) => d.links.map((l) => ({ cohortId, patientId: d.patientId, ...l })));
-  for (let i = 0; i < trackRows.length; i += ROW_CHUNK) await tx.insert(tracks).values(trackRows.slice(i, i + ROW_CHUNK));
-  for (let i = 0; i < linkRows.length; i += ROW_CHUNK) await tx.insert(trackLinks).values(linkRows.slice(i, i + ROW_CHUNK));
-  for (let i = 0; i < items.length; i += ROW_CHUNK) {
-    await tx
-      .insert(patientTimelines)
-      .values(items.slice(i, i + ROW_CHUNK).map((d) => ({ cohortId, patientId: d.patientId, revision: d.revision, body: d.timelineBody, summary: d.summary, computedAt: at })))
-      .onConflictDoUpdate({
-        target: [patientTimelines.cohortId, patientTimelines.patientId],
-        set: { revision: sql`excluded.revision`, body: sql`excluded.body`, summary: sql`excluded.summary`, computedAt: sql`excluded.computed_at` },
-      });
-  }
   // Delivered to every listening server after commit: their cached copies of these timelines are stale.
   const payloads = JSON.stringify(items.map((d) => JSON.stringify([cohortId, d.patientId, d.revision])));
-  await tx.execute(sql`select pg_notify(${TIMELINE_CHANNEL}, p) from jsonb_array_elements_text(${payloads}::jsonb) as p`);
+  // Two waves of statements that do not depend on each other within a wave, each sent together
+  // (one round trip on PostgreSQL): old derived rows out with the new timelines in, then new rows in.
+  await Promise.all([
+    tx.delete(tracks).where(ofPatients(tracks)),
+    tx.delete(trackLinks).where(ofPatients(trackLinks)),
+    ...chunks(items, ROW_CHUNK).map((part) =>
+      tx
+        .insert(patientTimelines)
+        .values(part.map((d) => ({ cohortId, patientId: d.patientId, revision: d.revision, body: d.timelineBody, summary: d.summary, computedAt: at })))
+        .onConflictDoUpdate({
+          target: [patientTimelines.cohortId, patientTimelines.patientId],
+          set: { revision: sql`excluded.revision`, body: sql`excluded.body`, summary: sql`excluded.summary`, computedAt: sql`excluded.computed_at` },
+        }),
+    ),
+    tx.execute(sql`select pg_notify(${TIMELINE_CHANNEL}, p) from jsonb_array_elements_text(${payloads}::jsonb) as p`),
+  ]);
+  await Promise.all([...chunks(trackRows, ROW_CHUNK).map((part) => tx.insert(tracks).values(part)), ...chunks(linkRows, ROW_CHUNK).map((part) => tx.insert(trackLinks).values(part))]);
 }
+
+const chunks = <T>(rows: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(rows.length / size) }, (_, i) => rows.slice(i * size, (i + 1) * size));
 
 /** Rows per multi-row insert: well under PostgreSQL's 65,535 parameters a statement. */
 const ROW_CHUNK = 2000;

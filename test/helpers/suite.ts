@@ -23,3 +23,31 @@ export function useAppWithCohort(backend: Backend): CohortSuite {
   });
   return suite;
 }
+
+export interface CohortsSuite {
+  /** The real app on the backend (set in beforeAll). */
+  t: TestApp;
+  /** Makes a fresh cohort, removed after the suite. */
+  cohort(): Promise<string>;
+}
+
+/** Registers beforeAll/afterAll that start the app on the backend; every cohort made through it is removed after. */
+export function useAppWithCohorts(backend: Backend): CohortsSuite {
+  const made: string[] = [];
+  const suite: CohortsSuite = {
+    t: undefined as unknown as TestApp,
+    async cohort() {
+      const id = await makeCohort(suite.t);
+      made.push(id);
+      return id;
+    },
+  };
+  beforeAll(async () => {
+    suite.t = await createTestApp(backend);
+  });
+  afterAll(async () => {
+    for (const c of made) await dropCohort(suite.t.handle, c);
+    await suite.t.close();
+  });
+  return suite;
+}

@@ -2,10 +2,11 @@ import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync } from 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
-import { createTestApp, dropCohort, send, type TestApp } from "../helpers/test-app.ts";
-import { makeCohort, makePatient, studyBody } from "../helpers/factories.ts";
+import { useAppWithCohorts } from "../helpers/suite.ts";
+import { send } from "../helpers/test-app.ts";
+import { makePatient, studyBody } from "../helpers/factories.ts";
 import { importDeepLesion } from "../../src/service/import-deeplesion.ts";
 import { exportSdtm } from "../../src/service/export-sdtm.ts";
 import { RS, TR, TU } from "../../src/io/sdtm/columns.ts";
@@ -16,28 +17,16 @@ import { expectSdtmRules } from "../unit/io/sdtm-rules.ts";
 const SAMPLE = fileURLToPath(new URL("../../../shared/data/deeplesion/DL_info.sample.csv", import.meta.url));
 
 describe.each(backends)("SDTM export ($name)", (backend) => {
-  let t: TestApp;
-  const cohorts: string[] = [];
-  const ctx = () => ({ ...t.deps, actor: "test-export" });
-  const cohort = async () => {
-    const id = await makeCohort(t);
-    cohorts.push(id);
-    return id;
-  };
+  const suite = useAppWithCohorts(backend);
+  const ctx = () => ({ ...suite.t.deps, actor: "test-export" });
+  const cohort = () => suite.cohort();
   async function exportAll(cohortId: string) {
     const all: SdtmRows = { tu: [], tr: [], rs: [] };
     const counts = await exportSdtm({ ctx: ctx(), cohortId, sink: async (r) => void (all.tu.push(...r.tu), all.tr.push(...r.tr), all.rs.push(...r.rs)) });
     return { all, counts };
   }
-  const timelineOf = async (cohortId: string, patientId: string) => (await (await send(t.app, "GET", `/v1/cohorts/${cohortId}/patients/${patientId}/timeline`)).json()) as TimelineForSdtm;
+  const timelineOf = async (cohortId: string, patientId: string) => (await (await send(suite.t.app, "GET", `/v1/cohorts/${cohortId}/patients/${patientId}/timeline`)).json()) as TimelineForSdtm;
   const ofSubject = (rows: SdtmRows, usubjid: string): SdtmRows => ({ tu: rows.tu.filter((r) => r.USUBJID === usubjid), tr: rows.tr.filter((r) => r.USUBJID === usubjid), rs: rows.rs.filter((r) => r.USUBJID === usubjid) });
-  beforeAll(async () => {
-    t = await createTestApp(backend);
-  });
-  afterAll(async () => {
-    for (const c of cohorts) await dropCohort(t.handle, c);
-    await t.close();
-  });
 
   it.skipIf(!existsSync(SAMPLE))("exports the imported DeepLesion sample keeping every rule against each stored timeline", async () => {
     const cohortId = await cohort();
@@ -52,11 +41,11 @@ describe.each(backends)("SDTM export ($name)", (backend) => {
 
   it("exports dated studies with --DTC, and writes tu/tr/rs as CSV and Dataset-JSON 1.1 with matching records", async () => {
     const cohortId = await cohort();
-    const p = await makePatient(t, cohortId, "P1");
+    const p = await makePatient(suite.t, cohortId, "P1");
     const a: [number, number, number] = [100, 50, 200], b: [number, number, number] = [-60, 10, 120];
-    await send(t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/studies/S1`, studyBody("2024-01-10", [{ pos: a, long: 30 }, { pos: b, long: 20, organ: "lung" }]));
-    await send(t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/studies/S2`, studyBody("2024-03-10", [{ pos: a, long: 18 }, { pos: b, long: 12, organ: "lung" }]));
-    await send(t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/studies/S3`, studyBody("2024-05-10", [{ pos: a, long: 17 }]));
+    await send(suite.t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/studies/S1`, studyBody("2024-01-10", [{ pos: a, long: 30 }, { pos: b, long: 20, organ: "lung" }]));
+    await send(suite.t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/studies/S2`, studyBody("2024-03-10", [{ pos: a, long: 18 }, { pos: b, long: 12, organ: "lung" }]));
+    await send(suite.t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/studies/S3`, studyBody("2024-05-10", [{ pos: a, long: 17 }]));
     const { all } = await exportAll(cohortId);
     expectSdtmRules(all, await timelineOf(cohortId, p));
     expect(all.rs.filter((r) => r.RSTESTCD === "OVRLRESP").map((r) => [r.RSDTC, r.RSORRES])).toEqual([["2024-03-10", "PR"], ["2024-05-10", "PR"]]);
@@ -64,7 +53,7 @@ describe.each(backends)("SDTM export ($name)", (backend) => {
 
     const dir = mkdtempSync(join(tmpdir(), "sdtm-"));
     try {
-      const meta = { createdAt: t.deps.clock.now().toISOString(), studyId: cohortId, sourceSystem: { name: "lesiontrack", version: "test" } };
+      const meta = { createdAt: suite.t.deps.clock.now().toISOString(), studyId: cohortId, sourceSystem: { name: "lesiontrack", version: "test" } };
       const writers = [new DomainWriter(dir, TU, meta), new DomainWriter(dir, TR, meta), new DomainWriter(dir, RS, meta)];
       await writers[0]!.write(all.tu);
       await writers[1]!.write(all.tr);

@@ -1,9 +1,9 @@
 import { createReadStream, existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
-import { createTestApp, dropCohort, send, snapshotCohort, type TestApp } from "../helpers/test-app.ts";
-import { makeCohort } from "../helpers/factories.ts";
+import { useAppWithCohorts } from "../helpers/suite.ts";
+import { send, snapshotCohort } from "../helpers/test-app.ts";
 import { importDeepLesion } from "../../src/service/import-deeplesion.ts";
 import { importObservationsCsv } from "../../src/service/import-csv.ts";
 import { exportObservationsCsv } from "../../src/service/export-csv.ts";
@@ -15,39 +15,27 @@ if (!existsSync(SAMPLE)) console.info("[imports] ../shared/data/deeplesion/DL_in
 const SAMPLE_SUMMARY = { format: "deeplesion", rowsRead: 61, rowsImported: 61, rowsRejected: 0, patients: 4, studies: 23, lesions: 54, duplicatesMerged: 7, rejected: [], aborted: null };
 
 describe.skipIf(!existsSync(SAMPLE)).each(backends)("DeepLesion and CSV import, happy paths ($name)", (backend) => {
-  let t: TestApp;
-  const cohorts: string[] = [];
-  const cohort = async () => {
-    const id = await makeCohort(t);
-    cohorts.push(id);
-    return id;
-  };
-  const ctx = () => ({ ...t.deps, actor: "test-import" });
+  const suite = useAppWithCohorts(backend);
+  const cohort = () => suite.cohort();
+  const ctx = () => ({ ...suite.t.deps, actor: "test-import" });
   const exportCsv = async (cohortId: string) => {
     let out = observationsCsvHeader();
     await exportObservationsCsv({ ctx: ctx(), cohortId, sink: async (rows) => void rows.forEach((r) => (out += observationCsvLine(r))) });
     return out;
   };
-  beforeAll(async () => {
-    t = await createTestApp(backend);
-  });
-  afterAll(async () => {
-    for (const c of cohorts) await dropCohort(t.handle, c);
-    await t.close();
-  });
 
   it("imports the released sample through the CLI's service; a rerun changes nothing", async () => {
     const cohortId = await cohort();
     const first = await importDeepLesion({ ctx: ctx(), cohortId, source: createReadStream(SAMPLE) });
     expect(first).toMatchObject({ ...SAMPLE_SUMMARY, patientsChanged: 4 });
-    const before = await snapshotCohort(t.handle, cohortId);
+    const before = await snapshotCohort(suite.t.handle, cohortId);
     expect(before).toMatchObject({ patients: 4, studies: 23, observations: 54 });
     const again = await importDeepLesion({ ctx: ctx(), cohortId, source: createReadStream(SAMPLE) });
     expect(again).toMatchObject({ ...SAMPLE_SUMMARY, patientsChanged: 0 });
-    expect(await snapshotCohort(t.handle, cohortId)).toEqual(before);
+    expect(await snapshotCohort(suite.t.handle, cohortId)).toEqual(before);
 
     // Same ingest path as the API: the timeline is derived (tracks, RECIST, forecasts) on the age axis.
-    const res = await send(t.app, "GET", `/v1/cohorts/${cohortId}/patients/000089/timeline`);
+    const res = await send(suite.t.app, "GET", `/v1/cohorts/${cohortId}/patients/000089/timeline`);
     expect(res.status).toBe(200);
     const tl = (await res.json()) as any;
     expect(tl.timeAxis).toBe("age");
@@ -62,11 +50,11 @@ describe.skipIf(!existsSync(SAMPLE)).each(backends)("DeepLesion and CSV import, 
     const viaService = await cohort();
     const viaHttp = await cohort();
     await importDeepLesion({ ctx: ctx(), cohortId: viaService, source: createReadStream(SAMPLE) });
-    const res = await t.app.request(`/v1/cohorts/${viaHttp}/imports/deeplesion`, { method: "POST", headers: { "content-type": "text/csv" }, body: readFileSync(SAMPLE) });
+    const res = await suite.t.app.request(`/v1/cohorts/${viaHttp}/imports/deeplesion`, { method: "POST", headers: { "content-type": "text/csv" }, body: readFileSync(SAMPLE) });
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ ...SAMPLE_SUMMARY, cohortId: viaHttp, patientsChanged: 4 });
-    expect(await snapshotCohort(t.handle, viaHttp)).toEqual(await snapshotCohort(t.handle, viaService));
-    const again = await t.app.request(`/v1/cohorts/${viaHttp}/imports/deeplesion`, { method: "POST", headers: { "content-type": "text/csv" }, body: readFileSync(SAMPLE) });
+    expect(await snapshotCohort(suite.t.handle, viaHttp)).toEqual(await snapshotCohort(suite.t.handle, viaService));
+    const again = await suite.t.app.request(`/v1/cohorts/${viaHttp}/imports/deeplesion`, { method: "POST", headers: { "content-type": "text/csv" }, body: readFileSync(SAMPLE) });
     expect(await again.json()).toMatchObject({ patientsChanged: 0 });
   });
 
@@ -80,10 +68,10 @@ describe.skipIf(!existsSync(SAMPLE)).each(backends)("DeepLesion and CSV import, 
     expect(s).toMatchObject({ format: "csv", rowsRead: 54, rowsImported: 54, rowsRejected: 0, patients: 4, studies: 23, lesions: 54 });
     expect(await exportCsv(viaService)).toBe(csv);
     const viaHttp = await cohort();
-    const res = await t.app.request(`/v1/cohorts/${viaHttp}/imports/csv`, { method: "POST", headers: { "content-type": "text/csv" }, body: csv });
+    const res = await suite.t.app.request(`/v1/cohorts/${viaHttp}/imports/csv`, { method: "POST", headers: { "content-type": "text/csv" }, body: csv });
     expect(res.status).toBe(200);
     expect(await exportCsv(viaHttp)).toBe(csv);
-    const [a, b] = [await snapshotCohort(t.handle, source), await snapshotCohort(t.handle, viaHttp)];
+    const [a, b] = [await snapshotCohort(suite.t.handle, source), await snapshotCohort(suite.t.handle, viaHttp)];
     expect({ ...b, audit_log: 0 }).toEqual({ ...a, audit_log: 0 });
   });
 });

@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { observations, studies } from "../db/schema/index.ts";
 import { timeAxisOf, timeDaysOf, type TimeAxis } from "../domain/timeline/time-axis.ts";
 import type { StudyRecord } from "../domain/timeline/types.ts";
+import { firstDimensionMismatch } from "../domain/matching/cost.ts";
 import { invalid } from "./errors.ts";
 import type { StudyInput } from "./inputs/study.ts";
 
@@ -40,11 +41,10 @@ export function checkStudies(kept: readonly StudyRecord[], pending: readonly Pen
       if (usedIds.has(id)) throw invalid(`${at}observations[${i}].id`, `observation id ${id} is already used in study ${usedIds.get(id)}`);
       usedIds.set(id, p.studyKey);
     });
-    p.input.observations.forEach((o, i) => {
-      if (!o.embedding) return;
-      if (dim !== undefined && o.embedding.length !== dim) throw invalid(`${at}observations[${i}].embedding`, `embedding dimension ${o.embedding.length} differs from this patient's earlier embeddings (${dim})`);
-      dim ??= o.embedding.length;
-    });
+    const embeddings = p.input.observations.map((o) => o.embedding);
+    const clash = firstDimensionMismatch(embeddings, dim);
+    if (clash) throw invalid(`${at}observations[${clash.index}].embedding`, `embedding dimension ${clash.dimension} differs from this patient's earlier embeddings (${clash.expected})`);
+    dim ??= embeddings.find((e) => e)?.length;
   });
 }
 

@@ -31,6 +31,21 @@ export interface EmbeddingDimensionMismatch {
 export type EmbeddingCheck = { ok: true; dimension: number | null } | { ok: false; error: EmbeddingDimensionMismatch };
 
 /**
+ * The first embedding whose length differs from `expected` (default: the first length given),
+ * with its index; null when all agree. Inputs check studies with it before anything is stored.
+ */
+export function firstDimensionMismatch(embeddings: readonly (readonly number[] | null | undefined)[], expected?: number): { index: number; dimension: number; expected: number } | null {
+  let want = expected;
+  for (let i = 0; i < embeddings.length; i++) {
+    const e = embeddings[i];
+    if (!e) continue;
+    if (want !== undefined && e.length !== want) return { index: i, dimension: e.length, expected: want };
+    want ??= e.length;
+  }
+  return null;
+}
+
+/**
  * Check that every observation carrying an embedding uses the same dimension.
  * @returns `{ ok: true, dimension }` (null when none carries one) or a typed error value.
  */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { firstDimensionMismatch } from "../../domain/matching/cost.ts";
 
 const finite = z.number().finite();
 const vec3 = z.tuple([finite, finite, finite]);
@@ -39,14 +40,10 @@ export const studyInput = z
   .superRefine((s, ctx) => {
     if (s.date === undefined && s.dayOffset === undefined && s.orderIndex === undefined && s.ageYears === undefined)
       ctx.addIssue({ code: "custom", path: ["date"], message: "one of date, dayOffset, ageYears or orderIndex is required" });
-    const dims = new Set<number>();
+    const clash = firstDimensionMismatch(s.observations.map((o) => o.embedding));
+    if (clash) ctx.addIssue({ code: "custom", path: ["observations", clash.index, "embedding"], message: `embedding dimension ${clash.dimension} differs from the study's other embeddings (${clash.expected})` });
     const ids = new Set<string>();
     s.observations.forEach((o, i) => {
-      if (o.embedding) {
-        if (dims.size > 0 && !dims.has(o.embedding.length))
-          ctx.addIssue({ code: "custom", path: ["observations", i, "embedding"], message: `embedding dimension ${o.embedding.length} differs from the study's other embeddings (${[...dims][0]})` });
-        dims.add(o.embedding.length);
-      }
       if (o.id) {
         if (ids.has(o.id)) ctx.addIssue({ code: "custom", path: ["observations", i, "id"], message: `duplicate observation id ${o.id}` });
         ids.add(o.id);

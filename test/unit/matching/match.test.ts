@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { add, type Vec3 } from "../../../src/domain/geometry.ts";
-import { checkEmbeddingDimensions, cosineDistance } from "../../../src/domain/matching/cost.ts";
+import { checkEmbeddingDimensions, cosineDistance, firstDimensionMismatch } from "../../../src/domain/matching/cost.ts";
 import { matchStudyPair } from "../../../src/domain/matching/match.ts";
 import { obs, rng, separatedPoints } from "./helpers.ts";
 
@@ -82,6 +82,13 @@ describe("embeddings", () => {
     }
     expect(checkEmbeddingDimensions([obs("x", [0, 0, 0], 5, { embedding: [1, 2] }), obs("z", [0, 0, 0], 5)])).toEqual({ ok: true, dimension: 2 });
     expect(checkEmbeddingDimensions([obs("z", [0, 0, 0], 5)])).toEqual({ ok: true, dimension: null });
+  });
+
+  it("finds the first embedding of another length than the expected or first one, skipping absent ones", () => {
+    expect(firstDimensionMismatch([undefined, [1, 2], null, [3, 4], [5, 6, 7], [8]])).toEqual({ index: 4, dimension: 3, expected: 2 });
+    expect(firstDimensionMismatch([[1, 2], undefined], 3)).toEqual({ index: 0, dimension: 2, expected: 3 });
+    expect(firstDimensionMismatch([[1, 2], [3, 4]])).toBeNull();
+    expect(firstDimensionMismatch([], 4)).toBeNull();
   });
 
   it("cosine distance is 0 for parallel, 1 for orthogonal, null when not comparable", () => {

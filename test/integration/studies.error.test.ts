@@ -56,6 +56,8 @@ describe.each(backends)("studies and patients, bad input ($name)", (backend) => 
 
   it("answers 400, not a crash, to an embedding of another dimension", async () => {
     await rejects("PUT", study(), studyBody("2024-02-01", [{ pos: [0, 0, 0], long: 20, embedding: [1, 0] }]), 400, "observations[0].embedding");
+    // Within one study too, before anything is looked up.
+    await rejects("PUT", study(), studyBody("2024-02-01", [{ pos: [0, 0, 0], long: 20, embedding: [1, 0, 0] }, { pos: [9, 9, 9], long: 12 }, { pos: [5, 5, 5], long: 15, embedding: [1, 0] }]), 400, "observations[2].embedding");
   });
 
   it("rejects a study on another time axis than the patient's", async () => {

@@ -5,6 +5,7 @@ import { cors } from "hono/cors";
 import { checkHealth } from "../service/health.ts";
 import type { AppDeps, AppEnv } from "./env.ts";
 import { OPEN_ACCESS } from "./open-access.ts";
+import { CORS_EXPOSED } from "./cors.ts";
 import { problem, problemFromError, validationHook } from "./errors.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { cohortGuard } from "./middleware/auth.ts";
@@ -26,7 +27,7 @@ export function createApp(deps: AppDeps) {
 
   app.use("*", requestId());
   if (deps.config.corsOrigins.length > 0) {
-    app.use("*", cors({ origin: deps.config.corsOrigins, exposeHeaders: ["etag", "x-request-id", "retry-after"], maxAge: 600 }));
+    app.use("*", cors({ origin: deps.config.corsOrigins, exposeHeaders: CORS_EXPOSED, maxAge: 600 }));
   }
   const jsonBodyLimit = bodyLimit({ maxSize: deps.config.bodyLimitBytes, onError: (c) => problem(c, "payload_too_large", `request body exceeds ${deps.config.bodyLimitBytes} bytes`) });
   // CSV uploads stream into the import with their own limit (routes/imports.ts), never buffered here.

@@ -7,6 +7,7 @@ import { hasRole } from "./access.ts";
 import type { AppDeps, Principal } from "./env.ts";
 import { OPEN_ACCESS } from "./open-access.ts";
 import { isValidRequestId } from "./middleware/request-id.ts";
+import { CORS_EXPOSED } from "./cors.ts";
 
 /** The timeline route with ids as the route's parameter schema allows them (no percent-escapes). */
 const TIMELINE_PATH = /^\/v1\/cohorts\/([A-Za-z0-9._:~-]{1,128})\/patients\/([A-Za-z0-9._:~-]{1,128})\/timeline$/;
@@ -24,10 +25,11 @@ export interface TimelineFastPath {
  * same request through Hono's Node adapter. It only answers when everything is known in memory
  * and allowed: the timeline is in the NOTIFY-kept cache, the credential was verified within the
  * authenticator's TTL and may read the cohort, and the rate limit (same counters) is not
- * exceeded. Anything else (a miss, an unknown or wrong credential, another cohort, a 429, a CORS
- * request, HEAD, a query string) goes to the app unchanged, which gives the same answer it always
- * did. The responses are the app's byte for byte apart from Date and a generated request id
- * (test/integration/timeline-fast-path.test.ts compares them).
+ * exceeded. Anything else (a miss, an unknown or wrong credential, another cohort, a 429, HEAD,
+ * a query string) goes to the app unchanged, which gives the same answer it always
+ * did (so do repeated Authorization lines and a Host the Node adapter would refuse). The
+ * responses are the app's byte for byte, CORS headers included, apart from Date and a generated
+ * request id (test/integration/timeline-fast-path.security.test.ts compares them).
  */
 export function timelineFastPath(deps: AppDeps): TimelineFastPath | null {
   const cache = deps.timelineCache;
@@ -36,8 +38,9 @@ export function timelineFastPath(deps: AppDeps): TimelineFastPath | null {
   // A custom authenticator without a synchronous cache cannot be answered here.
   if (authenticate && !("peek" in authenticate)) return null;
   const peek = authenticate && "peek" in authenticate ? (authenticate.peek as (token: string | null) => Principal | undefined) : null;
-  const corsOpen = deps.config.corsOrigins.length > 0;
+  const cors = deps.config.corsOrigins.length > 0 ? deps.config.corsOrigins : null;
   const limiter = deps.rateLimit;
+  const hostOk = hostCheck();
   let served = 0;
 
   const handle = (req: IncomingMessage, res: ServerResponse): boolean => {
@@ -45,7 +48,9 @@ export function timelineFastPath(deps: AppDeps): TimelineFastPath | null {
     const m = TIMELINE_PATH.exec(req.url ?? "");
     if (!m) return false;
     const h = req.headers;
-    if (corsOpen && h.origin !== undefined) return false;
+    if (h.host !== undefined && !hostOk(h.host)) return false;
+    // Node keeps the first of repeated Authorization lines; the app sees them joined (and refuses).
+    if (h.authorization !== undefined && countHeader(req.rawHeaders, "authorization") > 1) return false;
     const cohortId = m[1]!;
     const hit = cache.get(TimelineCache.key(cohortId, m[2]!));
     if (!hit) return false;
@@ -59,8 +64,16 @@ export function timelineFastPath(deps: AppDeps): TimelineFastPath | null {
     const etag = etagOf(hit.revision);
     const notModified = revisionOfEtag(h["if-none-match"]) === hit.revision;
     // Names and order as the app's response lists them (fetch Headers sort by name).
-    const headers: string[] = ["cache-control", "private, no-cache", "content-type", "application/json", "etag", etag];
+    const headers: string[] = [];
+    if (cors) {
+      // As Hono's cors middleware with an origin list (app.ts): echo an allowed Origin, always expose and vary.
+      const origin = typeof h.origin === "string" ? h.origin : "";
+      if (cors.includes(origin)) headers.push("access-control-allow-origin", origin);
+      headers.push("access-control-expose-headers", CORS_EXPOSED.join(","));
+    }
+    headers.push("cache-control", "private, no-cache", "content-type", "application/json", "etag", etag);
     if (limit) for (const [k, v] of limit.headers) headers.push(k, v);
+    if (cors) headers.push("vary", "Origin");
     headers.push("x-request-id", requestId);
     if (notModified) {
       res.writeHead(304, headers);
@@ -74,4 +87,32 @@ export function timelineFastPath(deps: AppDeps): TimelineFastPath | null {
     return true;
   };
   return Object.defineProperty(handle, "served", { get: () => served }) as TimelineFastPath;
+}
+
+/** How many lines of a header a request carried (rawHeaders is [name, value, name, value, ...]). */
+function countHeader(raw: readonly string[], name: string): number {
+  let n = 0;
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]!.length === name.length && raw[i]!.toLowerCase() === name) n++;
+  return n;
+}
+
+/**
+ * The Node adapter's Host check (it answers 400 "Invalid host header" when the URL parser would
+ * read another host than was sent), remembered per Host value: a server sees few of them.
+ */
+function hostCheck(): (host: string) => boolean {
+  const seen = new Map<string, boolean>();
+  return (host) => {
+    let ok = seen.get(host);
+    if (ok === undefined) {
+      try {
+        const hostname = new URL(`http://${host}/`).hostname;
+        ok = hostname.length === host.length || hostname === host.replace(/:\d+$/, "");
+      } catch {
+        ok = false;
+      }
+      if (seen.size < 256) seen.set(host, ok);
+    }
+    return ok;
+  };
 }

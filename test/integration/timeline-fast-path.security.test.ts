@@ -1,3 +1,4 @@
+import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServerType } from "@hono/node-server";
 import { backends } from "../helpers/backends.ts";
@@ -155,6 +156,73 @@ describe.each(backends)("timeline fast path answers as the app does ($name)", (b
     const after = await answer(await get(fast.port, p, apiKeyHeader(tok.root!)));
     expect(after.headers.etag).not.toBe(before.etag);
     expect(JSON.parse(after.body).studies).toHaveLength(2);
+  });
+});
+
+/** A GET with exactly these header lines (arrays = repeated lines), as fetch cannot send them. */
+function rawGet(port: number, path: string, headers: Record<string, string | string[]>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, method: "GET", headers }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => (body += d));
+      res.on("end", () => resolve({ status: res.statusCode!, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+describe.each(backends)("timeline fast path and odd requests ($name)", (backend) => {
+  it("leaves repeated Authorization lines and a Host the Node adapter refuses to the app, and copies its CORS headers", async () => {
+    const corsOrigins = ["https://ui.example"];
+    const t = await createSecuredTestApp(backend, { cacheTtlMs: 60_000, overrides: { config: { bodyLimitBytes: 256 * 1024, corsOrigins } } });
+    await attachTimelineCache(t.handle, t.deps);
+    const fast = await listen(t.deps, 0, "127.0.0.1");
+    const app = await listen({ ...t.deps, fastPath: false }, 0, "127.0.0.1");
+    const cohortId = uniqueId("fo");
+    try {
+      const root = await t.key(["*:admin"], "root");
+      const other = await t.key(["*:read"], "other");
+      expect((await send(t.app, "POST", "/v1/cohorts", { cohortId, name: cohortId }, apiKeyHeader(root.token))).status).toBe(201);
+      expect((await send(t.app, "PUT", `/v1/cohorts/${cohortId}/patients/P1`, { sex: "F" }, apiKeyHeader(root.token))).status).toBe(201);
+      const p = `/v1/cohorts/${cohortId}/patients/P1/timeline`;
+      const warm = await rawGet(fast.port, p, { authorization: `Bearer ${root.token}` });
+      expect(warm.status).toBe(200);
+      await rawGet(fast.port, p, { authorization: `Bearer ${other.token}` });
+      const served = () => fast.fastPath!.served;
+
+      const cases: [Record<string, string | string[]>, number][] = [
+        [{ authorization: [`Bearer ${root.token}`, `Bearer ${other.token}`] }, 401],
+        [{ authorization: [`Bearer ${root.token}`, "Basic Zm9v"] }, 401],
+        [{ authorization: `Bearer ${root.token}`, host: "a@b" }, 400],
+        [{ authorization: `Bearer ${root.token}`, host: "b/c" }, 400],
+      ];
+      for (const [headers, status] of cases) {
+        const before = served();
+        const viaFast = await rawGet(fast.port, p, headers);
+        expect(served()).toBe(before);
+        expect([viaFast.status, (await rawGet(app.port, p, headers)).status]).toEqual([status, status]);
+      }
+      // A plain cached read is still taken, with the app's CORS headers for each kind of Origin.
+      for (const origin of [undefined, "https://ui.example", "https://evil.example"]) {
+        const headers = { authorization: `Bearer ${root.token}`, ...(origin ? { origin } : {}) };
+        const before = served();
+        const a = await fetch(`http://127.0.0.1:${fast.port}${p}`, { headers });
+        expect(served()).toBe(before + 1);
+        const b = await fetch(`http://127.0.0.1:${app.port}${p}`, { headers });
+        const cors = (r: Response) => ["access-control-allow-origin", "access-control-expose-headers", "vary"].map((k) => r.headers.get(k));
+        expect(cors(a)).toEqual(cors(b));
+        expect(cors(a)[1]).toBe("etag,x-request-id,retry-after");
+        expect(cors(a)[0]).toBe(origin === "https://ui.example" ? origin : null);
+        expect(await a.text()).toBe(await b.text());
+      }
+    } finally {
+      fast.server.close();
+      app.server.close();
+      await dropCohort(t.handle, cohortId);
+      await t.close();
+    }
   });
 });
 

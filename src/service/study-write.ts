@@ -6,11 +6,16 @@ import { firstDimensionMismatch } from "../domain/matching/cost.ts";
 import { invalid } from "./errors.ts";
 import type { StudyInput } from "./inputs/study.ts";
 
-/** Key-order independent hash of a JSON value: the same study body twice is recognised. */
-export function canonicalHash(value: unknown): string {
+/** JSON with object keys sorted at every level: equal for values that differ only in key order (as jsonb stores them). */
+export function canonicalJson(value: unknown): string {
   const canon = (v: unknown): unknown =>
     Array.isArray(v) ? v.map(canon) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, canon((v as Record<string, unknown>)[k])])) : v;
-  return createHash("sha256").update(JSON.stringify(canon(value))).digest("hex");
+  return JSON.stringify(canon(value));
+}
+
+/** Key-order independent hash of a JSON value: the same study body twice is recognised. */
+export function canonicalHash(value: unknown): string {
+  return createHash("sha256").update(canonicalJson(value)).digest("hex");
 }
 
 export const observationIdsOf = (studyKey: string, input: StudyInput): string[] => input.observations.map((o, i) => o.id ?? `${studyKey}/${i + 1}`);

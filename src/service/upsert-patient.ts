@@ -8,6 +8,7 @@ import { nowIso, withTransaction, type Ctx } from "./context.ts";
 import { notFound } from "./errors.ts";
 import type { PatientInput } from "./inputs/study.ts";
 import { recomputePatient } from "./recompute-patient.ts";
+import { canonicalJson } from "./study-write.ts";
 
 /** The stored attributes a patient body sets (absent = null). */
 export function patientAttributes(input: PatientInput) {
@@ -24,7 +25,8 @@ export interface PatientAttributes {
 
 /** Whether a body would change nothing of a stored patient. */
 export function samePatient(existing: PatientAttributes, next: PatientAttributes): boolean {
-  return existing.sex === next.sex && existing.birthYear === next.birthYear && existing.referenceDate === next.referenceDate && JSON.stringify(existing.metadata) === JSON.stringify(next.metadata);
+  // jsonb stores object keys in its own order: compare key-order independent forms.
+  return existing.sex === next.sex && existing.birthYear === next.birthYear && existing.referenceDate === next.referenceDate && canonicalJson(existing.metadata) === canonicalJson(next.metadata);
 }
 
 /** Audit entry of a created or changed patient. */

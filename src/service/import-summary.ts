@@ -119,23 +119,24 @@ export class ImportRun {
   }
 
   private async ingest(group: Queued[]): Promise<void> {
+    if (group.length === 1) return this.ingestOne(group[0]!);
     try {
       const results = await ingestPatients({ ctx: this.ctx, cohortId: this.summary.cohortId, batches: group.map((q) => q.batch) });
       group.forEach((q, i) => this.imported(q, results[i]!.changed));
     } catch (e) {
-      if (!isRefusal(e) || group.length === 1) {
-        if (!isRefusal(e)) throw e;
-        return this.rejectPatient(group[0]!.batch.patientId, group[0]!.lines, (e as AppError).message);
-      }
+      if (!isRefusal(e)) throw e;
       // Someone in the group was refused: find out who, one transaction per patient.
-      for (const q of group) {
-        try {
-          this.imported(q, (await ingestPatient({ ctx: this.ctx, cohortId: this.summary.cohortId, batch: q.batch })).changed);
-        } catch (e2) {
-          if (!isRefusal(e2)) throw e2;
-          this.rejectPatient(q.batch.patientId, q.lines, e2.message);
-        }
-      }
+      for (const q of group) await this.ingestOne(q);
+    }
+  }
+
+  /** One patient in its own transaction; refused = its rows rejected with the reason. */
+  private async ingestOne(q: Queued): Promise<void> {
+    try {
+      this.imported(q, (await ingestPatient({ ctx: this.ctx, cohortId: this.summary.cohortId, batch: q.batch })).changed);
+    } catch (e) {
+      if (!isRefusal(e)) throw e;
+      this.rejectPatient(q.batch.patientId, q.lines, e.message);
     }
   }
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { backends } from "../helpers/backends.ts";
 import { useAppWithCohort } from "../helpers/suite.ts";
-import { send, snapshotCohort } from "../helpers/test-app.ts";
+import { createTestApp, dropCohort, send, snapshotCohort } from "../helpers/test-app.ts";
+import { makeCohort } from "../helpers/factories.ts";
 import { generateDemoCohort } from "../../src/domain/demo/cohort.ts";
 
 describe.each(backends)("POST /v1/cohorts/{cohortId}/ingest ($name)", (backend) => {
@@ -54,5 +55,22 @@ describe.each(backends)("POST /v1/cohorts/{cohortId}/ingest ($name)", (backend) 
     expect(actions.filter((a: string) => a === "study.create")).toHaveLength(3);
     expect(actions.filter((a: string) => a === "patient.create")).toHaveLength(1);
     expect(actions).not.toContain("patient.update");
+  });
+});
+
+describe.each(backends)("POST /v1/cohorts/{cohortId}/ingest at its size limits ($name)", (backend) => {
+  it("stores a batch whose audit entries exceed one statement's parameter limit (8,000 studies)", async () => {
+    const t = await createTestApp(backend, { config: { bodyLimitBytes: 1024 * 1024, corsOrigins: [] } });
+    const cohortId = await makeCohort(t);
+    try {
+      const patients = Array.from({ length: 8 }, (_, i) => ({ patientId: `L${i}`, studies: Array.from({ length: 1000 }, (_, j) => ({ studyKey: `S${j}`, study: { orderIndex: j, observations: [] } })) }));
+      const res = await send(t.app, "POST", `/v1/cohorts/${cohortId}/ingest`, { patients });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as any).studiesWritten).toBe(8000);
+      expect(await snapshotCohort(t.handle, cohortId)).toMatchObject({ patients: 8, studies: 8000, audit_log: 1 + 8 + 8000 }); // cohort, patients, studies
+    } finally {
+      await dropCohort(t.handle, cohortId);
+      await t.close();
+    }
   });
 });

@@ -31,9 +31,12 @@ export async function appendAudit(tx: Tx, e: AuditEntry): Promise<void> {
   await tx.insert(auditLog).values(auditRow(e));
 }
 
-/** Appends several entries in one statement (bulk ingest). */
+/** Entries per statement: 9 parameters each, well under PostgreSQL's 65,535 a statement. */
+const AUDIT_CHUNK = 2000;
+
+/** Appends several entries in as few statements as the parameter limit allows (bulk ingest). */
 export async function appendAuditMany(tx: Tx, entries: AuditEntry[]): Promise<void> {
-  if (entries.length > 0) await tx.insert(auditLog).values(entries.map(auditRow));
+  for (let i = 0; i < entries.length; i += AUDIT_CHUNK) await tx.insert(auditLog).values(entries.slice(i, i + AUDIT_CHUNK).map(auditRow));
 }
 
 /** Newest first, keyset-paginated by audit id. */

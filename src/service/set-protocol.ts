@@ -1,13 +1,17 @@
 import { eq } from "drizzle-orm";
 import { patients } from "../db/schema/index.ts";
 import { findCohort, updateCohort } from "../db/queries/cohorts.ts";
-import { bumpRevision } from "../db/queries/patients.ts";
+import { bumpRevisions } from "../db/queries/patients.ts";
 import { appendAudit } from "../db/queries/audit.ts";
-import { lockPatient } from "../db/queries/lock.ts";
+import { lockPatients } from "../db/queries/lock.ts";
 import { nowIso, withTransaction, type Ctx } from "./context.ts";
 import { notFound } from "./errors.ts";
 import { validateProtocol } from "./protocol.ts";
-import { recomputePatient } from "./recompute-patient.ts";
+import { recomputePatients } from "./recompute-patient.ts";
+import { canonicalJson } from "./study-write.ts";
+
+/** Patients re-derived per batch of statements. */
+const REDERIVE_BATCH = 100;
 
 /**
  * Replaces a cohort's RECIST protocol: a new protocol version (the old one stays in the audit
@@ -18,7 +22,7 @@ export async function setProtocol({ ctx, cohortId, protocol }: { ctx: Ctx; cohor
   return withTransaction(ctx, async (tx) => {
     const cohort = await findCohort(tx, cohortId);
     if (!cohort) throw notFound(`cohort ${cohortId}`);
-    if (JSON.stringify(cohort.protocol) === JSON.stringify(validated)) return { protocolVersion: cohort.protocolVersion, changed: false, patientsRederived: 0 };
+    if (canonicalJson(cohort.protocol) === canonicalJson(validated)) return { protocolVersion: cohort.protocolVersion, changed: false, patientsRederived: 0 };
     const at = nowIso(ctx);
     const protocolVersion = cohort.protocolVersion + 1;
     await updateCohort(tx, cohortId, { protocol: validated, protocolVersion, updatedAt: at });
@@ -28,10 +32,12 @@ export async function setProtocol({ ctx, cohortId, protocol }: { ctx: Ctx; cohor
       after: { protocol: validated, protocolVersion },
     });
     const ids = await tx.select({ patientId: patients.patientId }).from(patients).where(eq(patients.cohortId, cohortId)).orderBy(patients.patientId);
-    for (const { patientId } of ids) {
-      await lockPatient(tx, cohortId, patientId);
-      await bumpRevision(tx, cohortId, patientId, at);
-      await recomputePatient({ ctx, tx, cohortId, patientId });
+    // In batches (locks taken in one sorted order, batched reads and writes), not patient by patient.
+    for (let i = 0; i < ids.length; i += REDERIVE_BATCH) {
+      const batch = ids.slice(i, i + REDERIVE_BATCH).map((r) => r.patientId);
+      await lockPatients(tx, cohortId, batch);
+      await bumpRevisions(tx, cohortId, batch, at);
+      await recomputePatients({ ctx, tx, cohortId, patientIds: batch });
     }
     return { protocolVersion, changed: true, patientsRederived: ids.length };
   });

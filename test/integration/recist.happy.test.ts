@@ -72,6 +72,10 @@ describe.each(backends)("RECIST in the timeline ($name)", (backend) => {
       const after = (await (await send(suite.t.app, "GET", `/v1/cohorts/${c2}/patients/A/timeline`)).json()) as any;
       expect(after.recist.protocolVersion).toBe(2);
       expect(after.studies[1].recist.targetResponse).toBe("PR");
+      // The same protocol again (several keys, stored as jsonb in its own key order) changes nothing.
+      const full = { criteria: "iRECIST", prThresholdPct: 25, requireConfirmation: true };
+      expect(await (await send(suite.t.app, "PUT", `/v1/cohorts/${c2}/protocol`, { protocol: full })).json()).toMatchObject({ protocolVersion: 3, changed: true });
+      expect(await (await send(suite.t.app, "PUT", `/v1/cohorts/${c2}/protocol`, { protocol: full })).json()).toMatchObject({ protocolVersion: 3, changed: false, patientsRederived: 0 });
       const bad = await send(suite.t.app, "PUT", `/v1/cohorts/${c2}/protocol`, { protocol: { pdThresholdPct: "twenty" } });
       expect(bad.status).toBe(400);
       expect(((await bad.json()) as any).errors[0].path).toBe("protocol.pdThresholdPct");

@@ -99,7 +99,8 @@ export async function ingestPatients({ ctx, cohortId, batches, paths = batchPath
       if (todo.length === 0) return;
       const replaced = new Set(todo.map((s) => s.studyKey));
       const all = storedStudies.get(b.patientId) ?? [];
-      checkStudies(all.filter((s) => !replaced.has(s.key)), todo, (k) => paths.studyBody(i, pending[i]!.indexOf(todo[k]!)));
+      const indexOf = new Map(pending[i]!.map((s, j) => [s, j]));
+      checkStudies(all.filter((s) => !replaced.has(s.key)), todo, (k) => paths.studyBody(i, indexOf.get(todo[k]!)!));
       const hashes = stored.get(b.patientId);
       const beforeOf = new Map(all.map((s) => [s.key, s]));
       for (const s of todo) {

@@ -87,6 +87,26 @@ describe.each(backends)("API keys over HTTP ($name)", (backend) => {
     }
   });
 
+  it("shows key events over the API only for keys the caller administers, never with a secret", async () => {
+    const a = (await createVia(tok.root!, { name: "audit-a", scopes: [`${cohortA}:read`] })).json;
+    const b = (await createVia(tok.root!, { name: "audit-b", scopes: [`${cohortB}:read`] })).json;
+    expect((await send(t.app, "DELETE", `/v1/keys/${a.keyId}`, undefined, apiKeyHeader(tok.root!))).status).toBe(200);
+    const eventsOf = async (token: string) => {
+      const res = await send(t.app, "GET", "/v1/keys/audit?limit=500", undefined, apiKeyHeader(token));
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).not.toMatch(/lt_[0-9a-f]{12}_/);
+      return (JSON.parse(text).items as any[]).map((e) => `${e.action} ${e.after?.keyId ?? e.before?.keyId}`);
+    };
+    const root = await eventsOf(tok.root!);
+    expect(root).toEqual(expect.arrayContaining([`key.revoke ${a.keyId}`, `key.create ${a.keyId}`, `key.create ${b.keyId}`]));
+    expect(root.indexOf(`key.revoke ${a.keyId}`)).toBeLessThan(root.indexOf(`key.create ${a.keyId}`)); // newest first
+    const adminA = await eventsOf(tok.adminA!);
+    expect(adminA).toEqual(expect.arrayContaining([`key.revoke ${a.keyId}`, `key.create ${a.keyId}`]));
+    expect(adminA).not.toContain(`key.create ${b.keyId}`);
+    expect(await eventsOf(tok.writerA!)).toEqual([]);
+  });
+
   it("names the offending field of a bad key body", async () => {
     const bad = await createVia(tok.root!, { name: "x", scopes: ["nocolon"] });
     expect(bad.status).toBe(400);

@@ -4,7 +4,13 @@ import { ctxFor } from "../access.ts";
 import { PatientParams, errorResponses, json } from "./common.ts";
 import { router } from "./router.ts";
 
-const AuditEntry = z
+/** Keyset pagination of audit pages. */
+export const AuditQuery = z.object({
+  cursor: z.string().max(32).optional().openapi({ description: "nextCursor of the previous page" }),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+export const AuditEntry = z
   .object({
     auditId: z.number().int(),
     at: z.string(),
@@ -24,10 +30,7 @@ const list = createRoute({
   summary: "The patient's audit trail, newest first (admins of the cohort only)",
   request: {
     params: PatientParams,
-    query: z.object({
-      cursor: z.string().max(32).optional().openapi({ description: "nextCursor of the previous page" }),
-      limit: z.coerce.number().int().min(1).max(500).default(50),
-    }),
+    query: AuditQuery,
   },
   responses: { 200: json(z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() }), "a page of entries"), ...errorResponses },
 });

@@ -7,6 +7,7 @@ import { formatScope, type Scope } from "../../auth/scopes.ts";
 import { hasRole } from "../access.ts";
 import type { AppEnv } from "../env.ts";
 import { errorResponses, json } from "./common.ts";
+import { AuditEntry, AuditQuery } from "./audit.ts";
 import { router } from "./router.ts";
 
 const ScopeText = z.string().openapi({ example: "trial-1:read", description: "COHORT:ROLE, ROLE read|write|admin, COHORT * for every cohort" });
@@ -40,6 +41,15 @@ const revoke = createRoute({
   responses: { 200: json(z.object({ keyId: z.string(), name: z.string(), revokedAt: z.string() }), "revoked"), ...errorResponses },
 });
 
+const audit = createRoute({
+  method: "get",
+  path: "/v1/keys/audit",
+  tags: ["keys", "audit"],
+  summary: "Key events (key.create, key.revoke; from the API and the CLI), newest first, for the keys this credential administers",
+  request: { query: AuditQuery },
+  responses: { 200: json(z.object({ items: z.array(AuditEntry), nextCursor: z.string().nullable() }), "a page of entries (fewer than limit when some concern keys this credential does not administer)"), ...errorResponses },
+});
+
 /** A credential may manage a key when it administers every cohort the key reaches ("*" needs *:admin). */
 const manages = (c: Context<AppEnv>) => (scopes: readonly Scope[]) => scopes.every((s) => hasRole(c.get("principal"), s.cohortId, "admin"));
 
@@ -57,6 +67,10 @@ export const keyRoutes = (keys: KeyAdmin) =>
     if (refused) throw new AppError("forbidden", `this credential may not grant ${formatScope(refused)}: it needs admin on ${refused.cohortId === "*" ? "every cohort (*:admin)" : `cohort ${refused.cohortId}`}`);
     const key = await keys.create({ ctx: c.get("ctx"), input: { name: input.name, scopes: input.scopes.map(formatScope) } });
     return c.json({ ...key, scopes: key.scopes.map(formatScope) }, 201);
+  })
+  .openapi(audit, async (c) => {
+    const { cursor, limit } = c.req.valid("query");
+    return c.json(await keys.audit({ ctx: c.get("ctx"), limit, mayManage: manages(c), ...(cursor !== undefined ? { cursor } : {}) }), 200);
   })
   .openapi(revoke, async (c) => {
     const { keyId } = c.req.valid("param");

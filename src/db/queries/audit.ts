@@ -1,4 +1,4 @@
-import { and, desc, eq, lt } from "drizzle-orm";
+import { and, desc, eq, isNull, lt } from "drizzle-orm";
 import type { Db, Tx } from "../client.ts";
 import { auditLog } from "../schema/index.ts";
 
@@ -39,10 +39,9 @@ export async function appendAuditMany(tx: Tx, entries: AuditEntry[]): Promise<vo
   for (let i = 0; i < entries.length; i += AUDIT_CHUNK) await tx.insert(auditLog).values(entries.slice(i, i + AUDIT_CHUNK).map(auditRow));
 }
 
-/** Newest first, keyset-paginated by audit id. */
-export async function listAudit(db: Db | Tx, cohortId: string, patientId: string, limit: number, beforeId?: number) {
-  const where = beforeId
-    ? and(eq(auditLog.cohortId, cohortId), eq(auditLog.patientId, patientId), lt(auditLog.auditId, beforeId))
-    : and(eq(auditLog.cohortId, cohortId), eq(auditLog.patientId, patientId));
+/** Newest first, keyset-paginated by audit id; patientId null = the entries of no patient (cohort or key events). */
+export async function listAudit(db: Db | Tx, cohortId: string, patientId: string | null, limit: number, beforeId?: number) {
+  const ofPatient = patientId === null ? isNull(auditLog.patientId) : eq(auditLog.patientId, patientId);
+  const where = beforeId ? and(eq(auditLog.cohortId, cohortId), ofPatient, lt(auditLog.auditId, beforeId)) : and(eq(auditLog.cohortId, cohortId), ofPatient);
   return db.select().from(auditLog).where(where).orderBy(desc(auditLog.auditId)).limit(limit);
 }

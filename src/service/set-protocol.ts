@@ -3,7 +3,7 @@ import { patients } from "../db/schema/index.ts";
 import { findCohort, updateCohort } from "../db/queries/cohorts.ts";
 import { bumpRevisions } from "../db/queries/patients.ts";
 import { appendAudit } from "../db/queries/audit.ts";
-import { lockPatients } from "../db/queries/lock.ts";
+import { lockCohort } from "../db/queries/lock.ts";
 import { nowIso, withTransaction, type Ctx } from "./context.ts";
 import { notFound } from "./errors.ts";
 import { validateProtocol } from "./protocol.ts";
@@ -15,11 +15,14 @@ const REDERIVE_BATCH = 100;
 
 /**
  * Replaces a cohort's RECIST protocol: a new protocol version (the old one stays in the audit
- * log) and every patient of the cohort re-derived, all in one transaction.
+ * log) and every patient of the cohort re-derived, all in one transaction under the cohort's
+ * exclusive lock, so a patient written meanwhile waits and is derived with the new protocol.
  */
 export async function setProtocol({ ctx, cohortId, protocol }: { ctx: Ctx; cohortId: string; protocol: Record<string, unknown> }) {
   const validated = validateProtocol(protocol);
   return withTransaction(ctx, async (tx) => {
+    // Before reading anything: waits for the cohort's writers under way, holds off new ones.
+    await lockCohort(tx, cohortId);
     const cohort = await findCohort(tx, cohortId);
     if (!cohort) throw notFound(`cohort ${cohortId}`);
     if (canonicalJson(cohort.protocol) === canonicalJson(validated)) return { protocolVersion: cohort.protocolVersion, changed: false, patientsRederived: 0 };
@@ -32,10 +35,9 @@ export async function setProtocol({ ctx, cohortId, protocol }: { ctx: Ctx; cohor
       after: { protocol: validated, protocolVersion },
     });
     const ids = await tx.select({ patientId: patients.patientId }).from(patients).where(eq(patients.cohortId, cohortId)).orderBy(patients.patientId);
-    // In batches (locks taken in one sorted order, batched reads and writes), not patient by patient.
+    // In batches of batched reads and writes; no patient locks needed under the cohort's lock.
     for (let i = 0; i < ids.length; i += REDERIVE_BATCH) {
       const batch = ids.slice(i, i + REDERIVE_BATCH).map((r) => r.patientId);
-      await lockPatients(tx, cohortId, batch);
       await bumpRevisions(tx, cohortId, batch, at);
       await recomputePatients({ ctx, tx, cohortId, patientIds: batch });
     }

@@ -84,6 +84,24 @@ describe.each(backends)("RECIST in the timeline ($name)", (backend) => {
     }
   });
 
+  it("a patient written while the protocol changes is derived with the new protocol (it waits for the change)", async () => {
+    const c3 = await makeCohort(suite.t);
+    try {
+      const bl = (i: number) => studyBody("2024-01-01", [{ pos: [i, 0, 0], long: 30 }]);
+      const many = { patients: Array.from({ length: 150 }, (_, i) => ({ patientId: `M${i}`, studies: [{ studyKey: "BL", study: bl(i) }] })) };
+      expect((await send(suite.t.app, "POST", `/v1/cohorts/${c3}/ingest`, many)).status).toBe(200);
+      const change = send(suite.t.app, "PUT", `/v1/cohorts/${c3}/protocol`, { protocol: { prThresholdPct: 25 } });
+      await new Promise((r) => setTimeout(r, 50));
+      const late = send(suite.t.app, "POST", `/v1/cohorts/${c3}/ingest`, { patients: [{ patientId: "LATE", studies: [{ studyKey: "BL", study: bl(999) }] }] });
+      expect(((await (await change).json()) as any).protocolVersion).toBe(2);
+      expect((await late).status).toBe(200);
+      const tl = (await (await send(suite.t.app, "GET", `/v1/cohorts/${c3}/patients/LATE/timeline`)).json()) as any;
+      expect(tl.recist.protocolVersion).toBe(2);
+    } finally {
+      await dropCohort(suite.t.handle, c3);
+    }
+  });
+
   it("rejects RECIST inputs naming unknown tracks or studies", async () => {
     await responder("badinputs");
     const res = await send(suite.t.app, "PUT", `${base("badinputs")}/recist`, { designations: [{ trackId: "nope", role: "target" }], studyFlags: { W99: { tumorMarkersAboveNormal: true } } });

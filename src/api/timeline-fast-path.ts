@@ -27,7 +27,7 @@ export interface TimelineFastPath {
  * authenticator's TTL and may read the cohort, and the rate limit (same counters) is not
  * exceeded. Anything else (a miss, an unknown or wrong credential, another cohort, a 429, HEAD,
  * a query string) goes to the app unchanged, which gives the same answer it always
- * did (so do repeated Authorization lines and a Host the Node adapter would refuse). The
+ * did (so do repeated Authorization lines, a missing Host and a Host the Node adapter would refuse). The
  * responses are the app's byte for byte, CORS headers included, apart from Date and a generated
  * request id (test/integration/timeline-fast-path.security.test.ts compares them).
  */
@@ -48,7 +48,8 @@ export function timelineFastPath(deps: AppDeps): TimelineFastPath | null {
     const m = TIMELINE_PATH.exec(req.url ?? "");
     if (!m) return false;
     const h = req.headers;
-    if (h.host !== undefined && !hostOk(h.host)) return false;
+    // No Host (HTTP/1.0): the adapter falls back to the listen address, which may not parse (IPv6).
+    if (!h.host || !hostOk(h.host)) return false;
     // Node keeps the first of repeated Authorization lines; the app sees them joined (and refuses).
     if (h.authorization !== undefined && countHeader(req.rawHeaders, "authorization") > 1) return false;
     const cohortId = m[1]!;

@@ -1,4 +1,5 @@
 import { request } from "node:http";
+import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServerType } from "@hono/node-server";
 import { backends } from "../helpers/backends.ts";
@@ -159,6 +160,18 @@ describe.each(backends)("timeline fast path answers as the app does ($name)", (b
   });
 });
 
+/** An HTTP/1.0 GET without a Host line (raw socket); the status code. */
+function getWithoutHost(port: number, path: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, "127.0.0.1", () => socket.write(`GET ${path} HTTP/1.0\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("")}\r\n`));
+    let data = "";
+    socket.setEncoding("utf8");
+    socket.on("data", (d: string) => (data += d));
+    socket.on("end", () => resolve(Number(/^HTTP\/1\.[01] (\d{3})/.exec(data)?.[1] ?? 0)));
+    socket.on("error", reject);
+  });
+}
+
 /** A GET with exactly these header lines (arrays = repeated lines), as fetch cannot send them. */
 function rawGet(port: number, path: string, headers: Record<string, string | string[]>): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
@@ -204,6 +217,11 @@ describe.each(backends)("timeline fast path and odd requests ($name)", (backend)
         expect(served()).toBe(before);
         expect([viaFast.status, (await rawGet(app.port, p, headers)).status]).toEqual([status, status]);
       }
+      // Without a Host line the app falls back to the listen address: left to it too.
+      const before = served();
+      const noHost = await getWithoutHost(fast.port, p, { authorization: `Bearer ${root.token}` });
+      expect(served()).toBe(before);
+      expect(noHost).toBe(await getWithoutHost(app.port, p, { authorization: `Bearer ${root.token}` }));
       // A plain cached read is still taken, with the app's CORS headers for each kind of Origin.
       for (const origin of [undefined, "https://ui.example", "https://evil.example"]) {
         const headers = { authorization: `Bearer ${root.token}`, ...(origin ? { origin } : {}) };

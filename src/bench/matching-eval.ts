@@ -9,12 +9,12 @@ import {
   type TaskCounts,
   bootstrapIntervals,
   calibration,
-  mulberry32,
   scoreLiteral,
   scoreTrack,
   summarize,
 } from "./matching-metrics.ts";
 import type { MatchingTask } from "./matching-tasks.ts";
+import { seededRandom } from "../domain/random.ts";
 
 /** What the matcher did on one task, with its scores. */
 export interface TaskResult {
@@ -48,7 +48,7 @@ const meanP99 = (xs: number[]): { mean: number; p99: number } => {
 
 /** Time the gated assignment (every draw) and the whole matcher (every 4th draw) on seeded random 50 x 50 problems (ms). */
 export function speed50x50(reps = 200, seed = 5): BenchReport["speed50x50"] {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed);
   const assign: number[] = [];
   const match: number[] = [];
   for (let r = 0; r < reps; r++) {

@@ -1,4 +1,5 @@
 import type { TaskLabels } from "./matching-tasks.ts";
+import { seededRandom } from "../domain/random.ts";
 
 /** Counts of one task under one scoring rule. */
 export interface TaskCounts {
@@ -58,18 +59,6 @@ export function summarize(counts: readonly TaskCounts[]): PrfSummary {
   return { precision, recall, f1, tp, fp, fn, tasks: n, wrongTasks: wrong, exact: n > 0 ? (n - wrong) / n : 0 };
 }
 
-/** Small seeded PRNG (mulberry32) so bootstrap intervals are reproducible. */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const quantile = (sorted: readonly number[], q: number): number => {
   if (sorted.length === 0) return NaN;
   const pos = (sorted.length - 1) * q;
@@ -80,7 +69,7 @@ const quantile = (sorted: readonly number[], q: number): number => {
 
 /** 95% percentile bootstrap intervals of F1 and exact accuracy, resampling tasks (seeded). */
 export function bootstrapIntervals(counts: readonly TaskCounts[], reps = 2000, seed = 1): { f1: [number, number]; exact: [number, number] } {
-  const rnd = mulberry32(seed);
+  const rnd = seededRandom(seed); // reproducible bootstrap intervals
   const f1s: number[] = [];
   const exacts: number[] = [];
   for (let r = 0; r < reps; r++) {

@@ -1,4 +1,5 @@
-import { and, asc, eq, gt, inArray, sql } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
+import { ofPatients } from "./of-patients.ts";
 import type { Db, Tx } from "../client.ts";
 import { linkCorrections, observations, patients, patientTimelines, studies, trackLinks, tracks } from "../schema/index.ts";
 import type { Observation } from "../../domain/observation.ts";
@@ -37,11 +38,10 @@ export async function loadStudies(db: Db | Tx, cohortId: string, patientId: stri
 export async function loadStudiesOf(db: Db | Tx, cohortId: string, patientIds: readonly string[]): Promise<Map<string, StudyRecord[]>> {
   const out = new Map<string, StudyRecord[]>();
   if (patientIds.length === 0) return out;
-  const ofPatients = (t: typeof studies | typeof observations) => and(eq(t.cohortId, cohortId), patientIds.length === 1 ? eq(t.patientId, patientIds[0]!) : inArray(t.patientId, [...patientIds]));
   // Sent together: on PostgreSQL one round trip (postgres.js pipelines a transaction's queries).
   const [studyRows, obsRows] = await Promise.all([
-    db.select().from(studies).where(ofPatients(studies)),
-    db.select().from(observations).where(ofPatients(observations)).orderBy(asc(observations.patientId), asc(observations.studyKey), asc(observations.ordinal)),
+    db.select().from(studies).where(ofPatients(studies, cohortId, patientIds)),
+    db.select().from(observations).where(ofPatients(observations, cohortId, patientIds)).orderBy(asc(observations.patientId), asc(observations.studyKey), asc(observations.ordinal)),
   ]);
   const byStudy = new Map<string, Observation[]>();
   for (const o of obsRows) {
@@ -91,7 +91,7 @@ export async function loadCorrectionsOf(db: Db | Tx, cohortId: string, patientId
   const rows = await db
     .select()
     .from(linkCorrections)
-    .where(and(eq(linkCorrections.cohortId, cohortId), patientIds.length === 1 ? eq(linkCorrections.patientId, patientIds[0]!) : inArray(linkCorrections.patientId, [...patientIds])))
+    .where(ofPatients(linkCorrections, cohortId, patientIds))
     .orderBy(asc(linkCorrections.correctionId));
   for (const r of rows) {
     const list = out.get(r.patientId) ?? [];
@@ -107,7 +107,7 @@ export async function findPatients(db: Db | Tx, cohortId: string, patientIds: re
   const rows = await db
     .select()
     .from(patients)
-    .where(and(eq(patients.cohortId, cohortId), patientIds.length === 1 ? eq(patients.patientId, patientIds[0]!) : inArray(patients.patientId, [...patientIds])));
+    .where(ofPatients(patients, cohortId, patientIds));
   return new Map(rows.map((r) => [r.patientId, r]));
 }
 
@@ -126,7 +126,7 @@ export async function bumpRevisions(tx: Tx, cohortId: string, patientIds: readon
   const rows = await tx
     .update(patients)
     .set({ revision: sql`${patients.revision} + 1`, updatedAt: at })
-    .where(and(eq(patients.cohortId, cohortId), patientIds.length === 1 ? eq(patients.patientId, patientIds[0]!) : inArray(patients.patientId, [...patientIds])))
+    .where(ofPatients(patients, cohortId, patientIds))
     .returning({ patientId: patients.patientId, revision: patients.revision });
   return new Map(rows.map((r) => [r.patientId, r.revision]));
 }
@@ -170,7 +170,6 @@ export async function writeDerived(tx: Tx, cohortId: string, patientId: string, 
 export async function writeDerivedOf(tx: Tx, cohortId: string, items: readonly (DerivedRows & { patientId: string })[], at: string): Promise<void> {
   if (items.length === 0) return;
   const ids = items.map((d) => d.patientId);
-  const ofPatients = (t: typeof tracks | typeof trackLinks) => and(eq(t.cohortId, cohortId), ids.length === 1 ? eq(t.patientId, ids[0]!) : inArray(t.patientId, ids));
   const trackRows = items.flatMap((d) => d.tracks.map((t) => ({ cohortId, patientId: d.patientId, ...t })));
   const linkRows = items.flatMap((d) => d.links.map((l) => ({ cohortId, patientId: d.patientId, ...l })));
   // Delivered to every listening server after commit: their cached copies of these timelines are stale.
@@ -178,8 +177,8 @@ export async function writeDerivedOf(tx: Tx, cohortId: string, items: readonly (
   // Two waves of statements that do not depend on each other within a wave, each sent together
   // (one round trip on PostgreSQL): old derived rows out with the new timelines in, then new rows in.
   await Promise.all([
-    tx.delete(tracks).where(ofPatients(tracks)),
-    tx.delete(trackLinks).where(ofPatients(trackLinks)),
+    tx.delete(tracks).where(ofPatients(tracks, cohortId, ids)),
+    tx.delete(trackLinks).where(ofPatients(trackLinks, cohortId, ids)),
     ...chunks(items, ROW_CHUNK).map((part) =>
       tx
         .insert(patientTimelines)

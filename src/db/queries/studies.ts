@@ -1,5 +1,6 @@
 import { and, eq, inArray } from "drizzle-orm";
 import type { Db, Tx } from "../client.ts";
+import { ofPatients } from "./of-patients.ts";
 import { observations, studies } from "../schema/index.ts";
 
 export type StudyRow = typeof studies.$inferSelect;
@@ -25,7 +26,7 @@ export async function studyHashesOf(db: Db | Tx, cohortId: string, patientIds: r
   const rows = await db
     .select({ patientId: studies.patientId, studyKey: studies.studyKey, bodyHash: studies.bodyHash, createdAt: studies.createdAt })
     .from(studies)
-    .where(and(eq(studies.cohortId, cohortId), patientIds.length === 1 ? eq(studies.patientId, patientIds[0]!) : inArray(studies.patientId, [...patientIds])));
+    .where(ofPatients(studies, cohortId, patientIds));
   for (const r of rows) {
     const m = out.get(r.patientId) ?? new Map<string, { bodyHash: string; createdAt: string }>();
     m.set(r.studyKey, { bodyHash: r.bodyHash, createdAt: r.createdAt });

@@ -9,7 +9,7 @@ import { nowIso, withTransaction, type Ctx } from "./context.ts";
 import { invalid, notFound } from "./errors.ts";
 import type { PatientInput, StudyInput } from "./inputs/study.ts";
 import { recomputePatients } from "./recompute-patient.ts";
-import { checkStudies, pendingStudy, studyRows, type PendingStudy } from "./study-write.ts";
+import { checkStudies, pendingStudy, studyAudit, studyRows } from "./study-write.ts";
 import { patientAttributes, patientAudit, samePatient } from "./upsert-patient.ts";
 
 export interface PatientBatch {
@@ -105,12 +105,7 @@ export async function ingestPatients({ ctx, cohortId, batches, paths = batchPath
       const beforeOf = new Map(all.map((s) => [s.key, s]));
       for (const s of todo) {
         rows.push(studyRows({ cohortId, patientId: b.patientId }, s, interval, at, hashes?.get(s.studyKey)?.createdAt ?? at));
-        audits.push({
-          cohortId, patientId: b.patientId, at, actor: ctx.actor,
-          action: hashes?.has(s.studyKey) ? "study.replace" : "study.create",
-          route: ctx.route ?? null, requestId: ctx.requestId ?? null,
-          before: beforeOf.get(s.studyKey) ?? null, after: { studyKey: s.studyKey, ...s.input },
-        });
+        audits.push(studyAudit(ctx, { cohortId, patientId: b.patientId }, s, beforeOf.get(s.studyKey) ?? null, at));
       }
       touched.add(b.patientId);
     });
@@ -123,10 +118,10 @@ export async function ingestPatients({ ctx, cohortId, batches, paths = batchPath
     const order = ids.filter((id) => touched.has(id));
     const revisions = await bumpRevisions(tx, cohortId, order, at);
     await appendAuditMany(tx, audits);
-    if (order.length > 0) await recomputePatients({ ctx: { ...ctx, tx }, tx, cohortId, patientIds: order });
+    if (order.length > 0) await recomputePatients({ ctx, tx, cohortId, patientIds: order });
     return batches.map((b, i): PatientIngestResult => {
       const hashes = stored.get(b.patientId);
-      const todo: PendingStudy[] = changed[i]!;
+      const todo = changed[i]!;
       return {
         patientId: b.patientId,
         patientCreated: !existing.has(b.patientId),

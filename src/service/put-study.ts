@@ -7,7 +7,7 @@ import { nowIso, withTransaction, type Ctx } from "./context.ts";
 import { notFound } from "./errors.ts";
 import type { StudyInput } from "./inputs/study.ts";
 import { recomputePatient } from "./recompute-patient.ts";
-import { checkStudies, pendingStudy, studyRows } from "./study-write.ts";
+import { checkStudies, pendingStudy, studyAudit, studyRows } from "./study-write.ts";
 
 export interface PutStudyResult {
   created: boolean;
@@ -42,12 +42,7 @@ export async function putStudy({ ctx, cohortId, patientId, studyKey, input }: { 
     await insertStudies(tx, [rows.study], rows.observations);
     const [revision] = await Promise.all([
       bumpRevision(tx, cohortId, patientId, at),
-      appendAudit(tx, {
-        cohortId, patientId, at, actor: ctx.actor,
-        action: existing ? "study.replace" : "study.create",
-        route: ctx.route ?? null, requestId: ctx.requestId ?? null,
-        before, after: { studyKey, ...input },
-      }),
+      appendAudit(tx, studyAudit(ctx, { cohortId, patientId }, pending, before, at)),
     ]);
     await recomputePatient({ ctx, tx, cohortId, patientId });
     return { created: !existing, changed: true, revision, studyKey, observationIds: pending.observationIds };

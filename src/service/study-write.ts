@@ -4,6 +4,8 @@ import { timeAxisOf, timeDaysOf, type TimeAxis } from "../domain/timeline/time-a
 import type { StudyRecord } from "../domain/timeline/types.ts";
 import { firstDimensionMismatch } from "../domain/matching/cost.ts";
 import { invalid } from "./errors.ts";
+import type { AuditEntry } from "../db/queries/audit.ts";
+import type { Ctx } from "./context.ts";
 import type { StudyInput } from "./inputs/study.ts";
 
 /** JSON with object keys sorted at every level: equal for values that differ only in key order (as jsonb stores them). */
@@ -51,6 +53,16 @@ export function checkStudies(kept: readonly StudyRecord[], pending: readonly Pen
     if (clash) throw invalid(`${at}observations[${clash.index}].embedding`, `embedding dimension ${clash.dimension} differs from this patient's earlier embeddings (${clash.expected})`);
     dim ??= embeddings.find((e) => e)?.length;
   });
+}
+
+/** Audit entry of a created (before null) or replaced study. */
+export function studyAudit(ctx: Pick<Ctx, "actor" | "route" | "requestId">, key: { cohortId: string; patientId: string }, p: PendingStudy, before: unknown, at: string): AuditEntry {
+  return {
+    ...key, at, actor: ctx.actor,
+    action: before !== null ? "study.replace" : "study.create",
+    route: ctx.route ?? null, requestId: ctx.requestId ?? null,
+    before, after: { studyKey: p.studyKey, ...p.input },
+  };
 }
 
 export function pendingStudy(studyKey: string, input: StudyInput): PendingStudy {

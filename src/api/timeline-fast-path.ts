@@ -8,6 +8,7 @@ import type { AppDeps, Principal } from "./env.ts";
 import { OPEN_ACCESS } from "./open-access.ts";
 import { isValidRequestId } from "./middleware/request-id.ts";
 import { CORS_EXPOSED } from "./cors.ts";
+import { TIMELINE_CACHE_CONTROL } from "./routes/common.ts";
 
 /** The timeline route with ids as the route's parameter schema allows them (no percent-escapes). */
 const TIMELINE_PATH = /^\/v1\/cohorts\/([A-Za-z0-9._:~-]{1,128})\/patients\/([A-Za-z0-9._:~-]{1,128})\/timeline$/;
@@ -34,11 +35,14 @@ export interface TimelineFastPath {
 export function timelineFastPath(deps: AppDeps): TimelineFastPath | null {
   const cache = deps.timelineCache;
   if (!cache) return null;
-  const authenticate = deps.authenticate;
-  // A custom authenticator without a synchronous cache cannot be answered here.
-  if (authenticate && !("peek" in authenticate)) return null;
-  const peek = authenticate && "peek" in authenticate ? (authenticate.peek as (token: string | null) => Principal | undefined) : null;
+  let peek: ((token: string | null) => Principal | undefined) | null = null;
+  if (deps.authenticate) {
+    // A custom authenticator without a synchronous cache cannot be answered here.
+    if (!("peek" in deps.authenticate)) return null;
+    peek = deps.authenticate.peek as (token: string | null) => Principal | undefined;
+  }
   const cors = deps.config.corsOrigins.length > 0 ? deps.config.corsOrigins : null;
+  const exposed = CORS_EXPOSED.join(",");
   const limiter = deps.rateLimit;
   const hostOk = hostCheck();
   let served = 0;
@@ -70,9 +74,9 @@ export function timelineFastPath(deps: AppDeps): TimelineFastPath | null {
       // As Hono's cors middleware with an origin list (app.ts): echo an allowed Origin, always expose and vary.
       const origin = typeof h.origin === "string" ? h.origin : "";
       if (cors.includes(origin)) headers.push("access-control-allow-origin", origin);
-      headers.push("access-control-expose-headers", CORS_EXPOSED.join(","));
+      headers.push("access-control-expose-headers", exposed);
     }
-    headers.push("cache-control", "private, no-cache", "content-type", "application/json", "etag", etag);
+    headers.push("cache-control", TIMELINE_CACHE_CONTROL, "content-type", "application/json", "etag", etag);
     if (limit) for (const [k, v] of limit.headers) headers.push(k, v);
     if (cors) headers.push("vary", "Origin");
     headers.push("x-request-id", requestId);

@@ -4,6 +4,9 @@ import { ProblemSchema } from "../errors.ts";
 const id = (name: string, example: string) =>
   z.string().min(1).max(128).regex(/^[A-Za-z0-9._:~-]+$/).openapi({ param: { name, in: "path" }, example });
 
+/** Timelines may be kept by the caller but must be revalidated (ETag) before use. */
+export const TIMELINE_CACHE_CONTROL = "private, no-cache";
+
 export const CohortParams = z.object({ cohortId: id("cohortId", "demo") });
 export const PatientParams = CohortParams.extend({ patientId: id("patientId", "P0001") });
 export const StudyParams = PatientParams.extend({ studyKey: id("studyKey", "S01") });

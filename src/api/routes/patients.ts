@@ -4,7 +4,7 @@ import { getPatientsPage } from "../../service/read-cohort.ts";
 import { getTimeline } from "../../service/get-timeline.ts";
 import { patientInput } from "../../service/inputs/study.ts";
 import { ctxFor } from "../access.ts";
-import { CohortParams, PatientParams, errorResponses, json } from "./common.ts";
+import { CohortParams, PatientParams, TIMELINE_CACHE_CONTROL, errorResponses, json } from "./common.ts";
 import { router } from "./router.ts";
 
 const WriteResult = z.object({ created: z.boolean(), changed: z.boolean(), revision: z.number().int() }).openapi("WriteResult");
@@ -72,6 +72,6 @@ export const patientRoutes = router()
     const t = await getTimeline({ ctx: ctxFor(c, cohortId, "read"), cohortId, patientId, ifNoneMatch: c.req.header("if-none-match") ?? null });
     // The 200's content type on the 304 too: without one, the Node adapter would add text/plain,
     // and a cache refreshing its stored headers from the 304 would take that.
-    if (t.notModified) return c.body(null, 304, { etag: t.etag, "content-type": "application/json", "cache-control": "private, no-cache" }) as never;
-    return c.body(t.body, 200, { etag: t.etag, "content-type": "application/json", "cache-control": "private, no-cache" }) as never;
+    if (t.notModified) return c.body(null, 304, { etag: t.etag, "content-type": "application/json", "cache-control": TIMELINE_CACHE_CONTROL }) as never;
+    return c.body(t.body, 200, { etag: t.etag, "content-type": "application/json", "cache-control": TIMELINE_CACHE_CONTROL }) as never;
   });

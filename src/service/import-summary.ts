@@ -46,7 +46,7 @@ interface Queued {
 }
 
 /** Patients per transaction: batched statements and one predictor call per group. */
-export const IMPORT_GROUP_SIZE = 25;
+const IMPORT_GROUP_SIZE = 25;
 
 /**
  * Accumulates a summary while patients stream through the one ingest path, in groups of
@@ -68,7 +68,6 @@ export class ImportRun {
     cohortId: string,
     private readonly onProgress?: (p: ImportProgress) => void,
     private readonly concurrency = 1,
-    private readonly groupSize = IMPORT_GROUP_SIZE,
   ) {
     this.summary = {
       format, cohortId, rowsRead: 0, rowsImported: 0, rowsRejected: 0, patients: 0, patientsChanged: 0, studies: 0,
@@ -98,7 +97,7 @@ export class ImportRun {
       studies.push({ studyKey: st.studyKey, input: parsed.data });
     }
     this.queued.push({ batch: { ...batch, studies }, lines, duplicatesMerged: extra.duplicatesMerged ?? 0 });
-    if (this.queued.length >= this.groupSize) await this.flush();
+    if (this.queued.length >= IMPORT_GROUP_SIZE) await this.flush();
   }
 
   /** Starts the queued group's transaction; waits while `concurrency` groups are under way. */

@@ -1,4 +1,5 @@
 import { appendAudit } from "../db/queries/audit.ts";
+import type { Scope } from "../auth/scopes.ts";
 import { findApiKey, revokeApiKey } from "../db/queries/api-keys.ts";
 import { nowIso, withTransaction, type Ctx } from "./context.ts";
 import { notFound } from "./errors.ts";
@@ -9,7 +10,7 @@ import { KEY_AUDIT_COHORT, type KeyCtx } from "./keys-audit.ts";
  * once (ctx.forgetKey); other running servers stop accepting it within their key cache TTL
  * (API_KEY_CACHE_TTL_MS). `mayRevoke` lets the caller refuse a key by its scopes (as unknown).
  */
-export async function revokeKey({ ctx, keyId, mayRevoke }: { ctx: KeyCtx; keyId: string; mayRevoke?: (scopes: { cohortId: string; role: "read" | "write" | "admin" }[]) => boolean }) {
+export async function revokeKey({ ctx, keyId, mayRevoke }: { ctx: KeyCtx; keyId: string; mayRevoke?: (scopes: readonly Scope[]) => boolean }) {
   const row = await withTransaction(ctx as Ctx, async (tx) => {
     const before = await findApiKey(tx, keyId);
     if (!before || (mayRevoke && !mayRevoke(before.scopes))) return undefined;

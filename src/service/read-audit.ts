@@ -1,4 +1,5 @@
 import { listAudit } from "../db/queries/audit.ts";
+import type { Scope } from "../auth/scopes.ts";
 import { findPatient } from "../db/queries/patients.ts";
 import type { Ctx } from "./context.ts";
 import { invalid, notFound } from "./errors.ts";
@@ -32,7 +33,7 @@ export async function readAudit({ ctx, cohortId, patientId, limit, cursor }: { c
 }
 
 /** One page of API key events (create, revoke), limited to the keys `mayManage` accepts by their scopes. */
-export async function readKeyAudit({ ctx, limit, cursor, mayManage }: { ctx: Pick<Ctx, "db">; limit: number; cursor?: string; mayManage: (scopes: { cohortId: string; role: "read" | "write" | "admin" }[]) => boolean }) {
-  const scopesOf = (item: AuditItem) => ((item.after as { scopes?: unknown } | null)?.scopes ?? (item.before as { scopes?: unknown } | null)?.scopes) as { cohortId: string; role: "read" | "write" | "admin" }[] | undefined;
+export async function readKeyAudit({ ctx, limit, cursor, mayManage }: { ctx: Pick<Ctx, "db">; limit: number; cursor?: string; mayManage: (scopes: readonly Scope[]) => boolean }) {
+  const scopesOf = (item: AuditItem) => ((item.after as { scopes?: unknown } | null)?.scopes ?? (item.before as { scopes?: unknown } | null)?.scopes) as Scope[] | undefined;
   return auditPage({ ctx, cohortId: KEY_AUDIT_COHORT, patientId: null, limit, ...(cursor !== undefined ? { cursor } : {}), keep: (item) => { const s = scopesOf(item); return Array.isArray(s) && mayManage(s); } });
 }

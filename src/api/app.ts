@@ -19,6 +19,7 @@ import { importRoutes, isStreamedUpload } from "./routes/imports.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { correctionRoutes } from "./routes/corrections.ts";
 import { recistRoutes } from "./routes/recist.ts";
+import { exportRoutes } from "./routes/exports.ts";
 import { uiRoutes } from "./ui.ts";
 
 /** Builds the HTTP app around injected dependencies; no server, so tests call app.request(). */
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", viewRoutes);
   app.route("/", importRoutes);
   app.route("/", auditRoutes);
+  app.route("/", exportRoutes);
   if (deps.keys) app.route("/", keyRoutes(deps.keys));
   app.route("/", uiRoutes);
 

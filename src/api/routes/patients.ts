@@ -2,6 +2,8 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { upsertPatient } from "../../service/upsert-patient.ts";
 import { getPatientsPage } from "../../service/read-cohort.ts";
 import { getTimeline } from "../../service/get-timeline.ts";
+import { getPatient } from "../../service/read-patient.ts";
+import { deletePatient } from "../../service/delete-patient.ts";
 import { patientInput } from "../../service/inputs/study.ts";
 import { ctxFor } from "../access.ts";
 import { CohortParams, PatientParams, TIMELINE_CACHE_CONTROL, errorResponses, json } from "./common.ts";
@@ -56,7 +58,41 @@ const timeline = createRoute({
   },
 });
 
+const PatientSchema = z
+  .object({
+    patientId: z.string(), sex: z.string().nullable(), birthYear: z.number().int().nullable(), referenceDate: z.string().nullable(),
+    metadata: z.record(z.string(), z.unknown()), revision: z.number().int(), createdAt: z.string(), updatedAt: z.string(),
+    studyKeys: z.array(z.string()).describe("in time order"),
+  })
+  .openapi("Patient");
+
+const get = createRoute({
+  method: "get",
+  path: "/v1/cohorts/{cohortId}/patients/{patientId}",
+  tags: ["patients"],
+  summary: "A patient's attributes and study keys",
+  request: { params: PatientParams },
+  responses: { 200: json(PatientSchema, "the patient"), ...errorResponses },
+});
+
+const del = createRoute({
+  method: "delete",
+  path: "/v1/cohorts/{cohortId}/patients/{patientId}",
+  tags: ["patients"],
+  summary: "Erase a patient and all its data (consent withdrawal; admin); the audit log keeps who, when and how much, not the measurements",
+  request: { params: PatientParams },
+  responses: { 200: json(z.object({ patientId: z.string(), deletedAt: z.string(), studies: z.number().int(), observations: z.number().int() }), "erased"), ...errorResponses },
+});
+
 export const patientRoutes = router()
+  .openapi(get, async (c) => {
+    const { cohortId, patientId } = c.req.valid("param");
+    return c.json(await getPatient({ ctx: ctxFor(c, cohortId, "read"), cohortId, patientId }), 200);
+  })
+  .openapi(del, async (c) => {
+    const { cohortId, patientId } = c.req.valid("param");
+    return c.json(await deletePatient({ ctx: ctxFor(c, cohortId, "admin"), cohortId, patientId }), 200);
+  })
   .openapi(put, async (c) => {
     const { cohortId, patientId } = c.req.valid("param");
     const result = await upsertPatient({ ctx: ctxFor(c, cohortId, "write"), cohortId, patientId, input: c.req.valid("json") });

@@ -1,5 +1,5 @@
 import { createApp } from "./api/app.ts";
-import type { Authenticate } from "./api/env.ts";
+import type { Authenticate } from "./auth/principal.ts";
 import { credentialOf } from "./auth/credential.ts";
 import { createJwtVerifier, looksLikeJwt } from "./auth/jwt.ts";
 import { createPostgresDb } from "./db/postgres.ts";

@@ -1,4 +1,4 @@
-import type { Authenticate, Principal } from "../api/env.ts";
+import type { Authenticate, Principal } from "./principal.ts";
 import { digestOf, parseApiKey, verifySecret } from "./api-key.ts";
 import { BoundedMap } from "./cache.ts";
 import { looksLikeJwt, type VerifiedJwt } from "./jwt.ts";

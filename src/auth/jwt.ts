@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
-import type { Principal } from "../api/env.ts";
+import type { Principal } from "./principal.ts";
 import { scopesFromClaim } from "./scopes.ts";
 
 export interface JwtOptions {

@@ -86,7 +86,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   async function verifyToken(digest: string, token: string): Promise<Principal | null> {
     const v = await options.verifyJwt!(token);
     if (!v) return null;
-    cache.set(digest, { keyId: null, secretHash: null, principal: v.principal, checkedAt: now(), expiresAt: v.exp !== null ? v.exp * 1000 : Infinity });
+    cache.set(digest, { keyId: null, secretHash: null, principal: v.principal, checkedAt: now(), expiresAt: v.exp * 1000 });
     return v.principal;
   }
 

@@ -4,8 +4,7 @@ import type { Ctx } from "./context.ts";
 import { createCohort } from "./create-cohort.ts";
 import { AppError, notFound } from "./errors.ts";
 import { ingestPatient, ingestPatients, type PatientBatch } from "./ingest-patient.ts";
-import { studyInput } from "./inputs/study.ts";
-import { formatPath } from "./inputs/study.ts";
+import { formatPath, identifier, IDENTIFIER_RULE, studyInput } from "./inputs/study.ts";
 
 /** The service refused a patient's data (as opposed to a failure of the database or the code). */
 const isRefusal = (e: unknown): e is AppError => e instanceof AppError && e.code === "validation_failed";
@@ -98,7 +97,10 @@ export class ImportRun {
    */
   async patient(batch: PatientBatch, lines: number[], extra: { duplicatesMerged?: number } = {}): Promise<void> {
     const studies: PatientBatch["studies"] = [];
+    // Ids go into locks and keys before any row is written, so they are checked first.
+    if (!identifier.safeParse(batch.patientId).success) return this.rejectPatient(JSON.stringify(batch.patientId), lines, `patient_id: ${IDENTIFIER_RULE}`);
     for (const st of batch.studies) {
+      if (!identifier.safeParse(st.studyKey).success) return this.rejectPatient(batch.patientId, lines, `study_key ${JSON.stringify(st.studyKey)}: ${IDENTIFIER_RULE}`);
       const parsed = studyInput.safeParse(st.input);
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;

@@ -10,6 +10,7 @@ const vec3 = z.tuple([coordinateMm, coordinateMm, coordinateMm]);
 const embeddingValue = z.number().min(-1e6).max(1e6);
 const unit = z.number().min(0).max(1);
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected a date YYYY-MM-DD").refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "not a calendar date");
+export const IDENTIFIER_RULE = "1 to 128 letters, digits and . _ : ~ - only";
 export const identifier = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:~-]+$/, "letters, digits and . _ : ~ - only");
 
 export const observationInput = z

@@ -67,4 +67,16 @@ describe.each(backends)("RECIST flags through the API ($name)", (backend) => {
     expect(tl.recist.inputWarnings).toEqual([expect.objectContaining({ studyKey: "W08", trackId: liver, flag: "disappeared" })]);
     expect(tl.studies[1].recist).toMatchObject({ sum: 44, targetResponse: "SD" });
   });
+
+  it("the OpenAPI document describes every flag, the missingTargetMeans setting and a not-evaluated example", async () => {
+    const doc = await get("/openapi.json");
+    const flags = doc.components.schemas.RecistInputs.properties.studyFlags.additionalProperties.properties;
+    for (const f of ["notEvaluated", "disappeared", "tooSmallToMeasure", "nonTargetStatus", "equivocalNew", "increasedSinceLast", "symptomDriven", "tumorMarkersAboveNormal"]) {
+      expect(flags[f]?.description, f).toMatch(/\w{4}/);
+    }
+    const put = doc.paths["/v1/cohorts/{cohortId}/patients/{patientId}/recist"].put;
+    expect(put.description).toContain("missingTargetMeans");
+    expect(put.requestBody.content["application/json"].example.studyFlags.S03.notEvaluated).toHaveLength(1);
+    expect(doc.components.schemas.ProtocolInput.properties.protocol.description).toContain("missingTargetMeans");
+  });
 });

@@ -44,7 +44,23 @@ const putInputs = createRoute({
   path: "/v1/cohorts/{cohortId}/patients/{patientId}/recist",
   tags: ["recist"],
   summary: "Set a patient's RECIST inputs (designations, per-study flags, reference date); re-derives the patient",
-  request: { params: PatientParams, body: { required: true, content: { "application/json": { schema: RecistInputsSchema } } } },
+  description: [
+    "Flags name tracks by trackId, per follow-up study key. A target with no observation and no flag is not evaluated (NE) unless the cohort protocol sets missingTargetMeans: \"disappeared\".",
+    "Refused (400, errors[].path naming the flag): disappeared or notEvaluated on a track measured at that study; tooSmallToMeasure on a lesion measured >= minMeasurableMm; nonTargetStatus absent on a track seen as disease; one track in two of notEvaluated, disappeared, tooSmallToMeasure.",
+    "A flag that a later study write contradicts is listed in the timeline's recist.inputWarnings and the measurement is used; each timeline track has recistStatus (per study key, what the engine was told, e.g. not_evaluated).",
+  ].join(" "),
+  request: {
+    params: PatientParams,
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: RecistInputsSchema,
+          example: { designations: [{ trackId: "trk_S01/1", role: "target" }, { trackId: "trk_S01/2", role: "target" }], studyFlags: { S03: { notEvaluated: ["trk_S01/1"] } } },
+        },
+      },
+    },
+  },
   responses: { 200: json(z.object({ changed: z.boolean(), revision: z.number().int() }), "stored"), ...errorResponses },
 });
 
@@ -55,7 +71,7 @@ const putProtocol = createRoute({
   summary: "Replace the cohort's RECIST protocol parameters (new version; every patient re-derived)",
   request: {
     params: CohortParams,
-    body: { required: true, content: { "application/json": { schema: z.object({ protocol: z.record(z.string(), z.unknown()) }).strict().openapi("ProtocolInput") } } },
+    body: { required: true, content: { "application/json": { schema: z.object({ protocol: z.record(z.string(), z.unknown()).describe("overrides of recist.md §2 (criteria, requireConfirmation, thresholds...), plus missingTargetMeans: \"not_evaluated\" (default) | \"disappeared\": how a target with no observation and no flag is read") }).strict().openapi("ProtocolInput") } } },
   },
   responses: { 200: json(z.object({ protocolVersion: z.number().int(), changed: z.boolean(), patientsRederived: z.number().int() }), "stored"), ...errorResponses },
 });

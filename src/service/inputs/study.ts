@@ -77,7 +77,7 @@ export const cohortInput = z
     cohortId: identifier.optional().describe("chosen id; generated when absent"),
     name: z.string().min(1).max(200),
     description: z.string().max(2000).optional(),
-    protocol: z.record(z.string(), z.unknown()).default({}).describe("RECIST protocol parameters (overrides of recist.md §2)"),
+    protocol: z.record(z.string(), z.unknown()).default({}).describe("RECIST protocol parameters (overrides of recist.md §2), plus missingTargetMeans: \"not_evaluated\" (default) | \"disappeared\" for a target with no observation and no flag"),
     settings: cohortSettings.default({ scanIntervalDays: 56, bodySizeMm: [350, 300, 900] }),
   })
   .strict();

@@ -83,7 +83,7 @@ export const cohortInput = z
     cohortId: identifier.optional().describe("chosen id; generated when absent"),
     name: text().min(1).max(200),
     description: text().max(2000).optional(),
-    protocol: jsonObject().default({}).describe("RECIST protocol parameters (overrides of recist.md §2)"),
+    protocol: jsonObject().default({}).describe("RECIST protocol parameters (overrides of recist.md §2), plus missingTargetMeans: \"not_evaluated\" (default) | \"disappeared\" for a target with no observation and no flag"),
     settings: cohortSettings.default({ scanIntervalDays: 56, bodySizeMm: [350, 300, 900] }),
   })
   .strict();

@@ -21,6 +21,8 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).optional(),
   /** Claim holding "cohort:role" scopes (space-separated string or array). */
   JWT_SCOPES_CLAIM: z.string().min(1).default("scope"),
+  /** Longest a JWT may still be valid (`exp` minus now), seconds; tokens without `exp` are refused. */
+  JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().positive().max(31_536_000).default(86_400),
   /** Requests per credential per window; 0 turns rate limiting off. */
   RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(1200),
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(60_000),

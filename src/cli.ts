@@ -11,6 +11,7 @@ import { registerTrain } from "./cli/train.ts";
 import { registerImport } from "./cli/import.ts";
 import { registerExport } from "./cli/export.ts";
 import { registerKeys } from "./cli/keys.ts";
+import { registerCohorts } from "./cli/cohorts.ts";
 
 const program = new Command()
   .name("lesiontrack")
@@ -30,6 +31,7 @@ registerTrain(program);
 registerImport(program);
 registerExport(program);
 registerKeys(program);
+registerCohorts(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -2,7 +2,7 @@ import { type Vec3, norm, subtract } from "../geometry.ts";
 import type { Observation } from "../observation.ts";
 import { type AlignPoint, type Alignment, shiftHypotheses, shiftPriorCost } from "./align.ts";
 import { type AssignedPair, assignWithGate } from "./assign.ts";
-import { linkConfidence, pairMargin } from "./confidence.ts";
+import { groupMargins, linkConfidence, pairMargin } from "./confidence.ts";
 import { duplicateGroups } from "./duplicates.ts";
 import { type PairCost, pairCost } from "./cost.ts";
 import { MATCHER_CONFIG, type MatcherConfig } from "./weights.ts";
@@ -38,7 +38,7 @@ export interface MatchInput {
 }
 
 /** Subtracted from a forced pair's cost so every assignment takes it, while its real cost still ranks shifts. */
-const FORCE_BONUS = 1e6;
+export const FORCE_BONUS = 1e6;
 
 /** Key of a pair in `MatchInput.forbidden` / `MatchInput.forced`. */
 export const pairKey = (earlierId: string, laterId: string): string => `${earlierId}\u0000${laterId}`;
@@ -65,6 +65,8 @@ export function costMatrix(input: MatchInput, shiftMm: Vec3): PairCost[][] {
 
 interface Solution {
   shiftMm: Vec3;
+  /** Member-level pair costs (earlier x later). */
+  totals: number[][];
   /** Costs between duplicate groups (a lesion measured on two series counts once). */
   groupTotals: number[][];
   /** Assigned groups, with the cheapest member pair as row / col. */
@@ -95,7 +97,15 @@ function solveUnderShift(input: MatchInput, config: MatcherConfig, shiftMm: Vec3
     const members = inner.length > 0 ? inner.map((p) => ({ row: ga[p.row]!, col: gb[p.col]!, cost: p.cost })) : [best[row]![col]!];
     return members.map((m) => ({ ...m, groupRow: row, groupCol: col }));
   });
-  return { shiftMm, groupTotals, assigned, objective };
+  return { shiftMm, totals, groupTotals, assigned, objective };
+}
+
+/** A study-pair match with what whole-history association needs besides its links. */
+export interface PairEvidence extends PairMatch {
+  /** Pair cost of every (earlier i, later j) under the chosen shift (Infinity when forbidden). */
+  cost: (i: number, j: number) => number;
+  /** pairMargin of (i, j) between their duplicate groups: > 0 when it beats every alternative of both. */
+  margin: (i: number, j: number) => number;
 }
 
 /**
@@ -105,10 +115,16 @@ function solveUnderShift(input: MatchInput, config: MatcherConfig, shiftMm: Vec3
  * Then each link gets a calibrated confidence. Pure and deterministic.
  */
 export function matchObservations(input: MatchInput): PairMatch {
+  const { pairs, alignment } = matchEvidence(input);
+  return { pairs, alignment };
+}
+
+/** matchObservations, also exposing the cost and margin of every pair under the chosen shift. */
+export function matchEvidence(input: MatchInput): PairEvidence {
   const config = input.config ?? MATCHER_CONFIG;
   const zero: Vec3 = [0, 0, 0];
   if (input.earlier.length === 0 || input.later.length === 0) {
-    return { pairs: [], alignment: { shiftMm: zero, inliers: 0, ambiguous: true } };
+    return { pairs: [], alignment: { shiftMm: zero, inliers: 0, ambiguous: true }, cost: () => Infinity, margin: () => -config.gate };
   }
   const normalized = allNormalized(input.earlier) && allNormalized(input.later);
   const hyps = normalized
@@ -135,7 +151,20 @@ export function matchObservations(input: MatchInput): PairMatch {
     const margin = pairMargin(best.groupTotals, groupRow, groupCol, config.gate);
     return { a, b, cost, confidence: linkConfidence(cost, margin, config.confidence), margin };
   });
-  return { pairs, alignment: { shiftMm: best.shiftMm, inliers, ambiguous: !normalized && (inliers < 2 || rival) } };
+  const groupOf = (groups: number[][], n: number): Int32Array => {
+    const out = new Int32Array(n);
+    groups.forEach((g, k) => g.forEach((i) => (out[i] = k)));
+    return out;
+  };
+  const gA = groupOf(groupsA, input.earlier.length), gB = groupOf(groupsB, input.later.length);
+  const margins = groupMargins(best.groupTotals, config.gate);
+  const q = groupsB.length;
+  return {
+    pairs,
+    alignment: { shiftMm: best.shiftMm, inliers, ambiguous: !normalized && (inliers < 2 || rival) },
+    cost: (i, j) => best.totals[i]![j]!,
+    margin: (i, j) => margins[gA[i]! * q + gB[j]!]!,
+  };
 }
 
 /**

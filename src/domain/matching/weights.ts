@@ -55,6 +55,10 @@ export interface MatcherConfig {
   /** Cost of a pair above which leaving both lesions without partner is preferred (half per side). */
   gate: number;
   confidence: ConfidenceConfig;
+  /** How many earlier studies each study is matched against for whole-history association (tracks.ts). */
+  evidenceWindow: number;
+  /** Confidence of a track link from its cost and its whole-history margin (association.ts). */
+  trackConfidence: ConfidenceConfig;
   /** Where each fitted value came from: data, command, metric, date. */
   provenance: Record<string, string>;
 }
@@ -88,6 +92,8 @@ export const MATCHER_CONFIG: MatcherConfig = {
   },
   gate: 3,
   confidence: { intercept: 0.758, costSlope: 0.98, marginSlope: 1.09 },
+  evidenceWindow: 3,
+  trackConfidence: { intercept: 0, costSlope: 0, marginSlope: 1 },
   provenance: {
     data:
       "DLS study-pair tasks built from DeepLesion (Cai et al. 2021, Yan et al. 2018): ../shared/data/matching/valid_tasks.json " +

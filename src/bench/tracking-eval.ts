@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import { type Derivation, derivePatient } from "../domain/timeline/derive.ts";
 import type { CohortSettings, StudyRecord } from "../domain/timeline/types.ts";
-import { seededRandom } from "../domain/random.ts";
+import { seededRandom, shuffled } from "../domain/random.ts";
 import { type PrfSummary, type TaskCounts, scoreTrack, summarize } from "./matching-metrics.ts";
 import { ORDER_SCAN_INTERVAL_DAYS, type TrackingData, type TrackingPatient } from "./tracking-data.ts";
 
@@ -30,16 +30,6 @@ export interface PatientRun {
 
 const trackMap = (d: Derivation): Map<string, string> =>
   new Map(d.tracks.flatMap((t) => t.points.map((p) => [p.observationId, t.trackId] as const)));
-
-/** Fisher-Yates with the project's seeded PRNG. */
-export function shuffled<T>(xs: readonly T[], rnd: () => number): T[] {
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 /**
  * Sends a patient's studies to the derivation one at a time, in the given arrival order, as
@@ -119,13 +109,20 @@ export interface ScoredLink {
   correct: boolean;
 }
 
-/** Matcher links whose two ends both carry a label. */
-export function scoredLinks(runs: readonly PatientRun[], truth: ReadonlyMap<string, string>): ScoredLink[] {
-  return runs.flatMap((r) =>
-    r.final.links
-      .filter((l) => l.source === "matcher" && truth.has(l.fromObservationId) && truth.has(l.toObservationId))
-      .map((l) => ({ cost: l.cost, margin: l.margin, confidence: l.confidence, correct: truth.get(l.fromObservationId) === truth.get(l.toObservationId) })),
-  );
+/**
+ * Matcher links between the two studies of a labelled task pair: elsewhere the labels cannot
+ * tell a wrong link from one the annotators never drew.
+ */
+export function scoredLinks(data: TrackingData, runs: readonly PatientRun[], truth: ReadonlyMap<string, string>): ScoredLink[] {
+  const annotated = new Set(data.tasks.map((t) => `${t.patientId}\u0000${t.studyA}\u0000${t.studyB}`));
+  return runs.flatMap((r) => {
+    const studyOf = new Map(r.final.studies.flatMap((s) => s.observations.map((o) => [o.id, s.key] as const)));
+    const inTask = (x: string, y: string): boolean =>
+      annotated.has(`${r.patientId}\u0000${studyOf.get(x)}\u0000${studyOf.get(y)}`) || annotated.has(`${r.patientId}\u0000${studyOf.get(y)}\u0000${studyOf.get(x)}`);
+    return r.final.links
+      .filter((l) => l.source === "matcher" && truth.has(l.fromObservationId) && truth.has(l.toObservationId) && inTask(l.fromObservationId, l.toObservationId))
+      .map((l) => ({ cost: l.cost, margin: l.margin, confidence: l.confidence, correct: truth.get(l.fromObservationId) === truth.get(l.toObservationId) }));
+  });
 }
 
 const quantile = (sorted: readonly number[], q: number): number => sorted[Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))))] ?? NaN;

@@ -35,7 +35,7 @@ function printReport(r: TrackingReport): void {
   if (r.confidence) {
     const q = r.confidence.quantiles;
     console.log(
-      `link confidence (${r.confidence.links} matcher links): min ${f3(q.min)} p10 ${f3(q.p10)} p25 ${f3(q.p25)} p50 ${f3(q.p50)} p75 ${f3(q.p75)} p90 ${f3(q.p90)} max ${f3(q.max)}; ` +
+      `link confidence (${r.confidence.links} matcher links within labelled task pairs): min ${f3(q.min)} p10 ${f3(q.p10)} p25 ${f3(q.p25)} p50 ${f3(q.p50)} p75 ${f3(q.p75)} p90 ${f3(q.p90)} max ${f3(q.max)}; ` +
         `error rate lowest 10 % ${pct(r.confidence.lowest10ErrorRate)} vs rest ${pct(r.confidence.restErrorRate)}`,
     );
   }
@@ -65,7 +65,7 @@ export function registerTrackingBench(bench: Command): void {
       const seed = opts.shuffleArrival === undefined ? undefined : Number.parseInt(opts.shuffleArrival, 10);
       if (seed !== undefined && !Number.isFinite(seed)) throw new Error(`--shuffle-arrival: not an integer: ${opts.shuffleArrival}`);
       const runs = runAll(data, seed);
-      const links = data.truth ? scoredLinks(runs, data.truth) : [];
+      const links = data.truth ? scoredLinks(data, runs, data.truth) : [];
       if (opts.fitConfidence) {
         if (!data.truth) throw new Error("--fit-confidence needs gt labels");
         const w = fitLogistic(links.map((l) => [l.cost, l.margin]), links.map((l) => (l.correct ? 1 : 0)));

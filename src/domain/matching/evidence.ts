@@ -24,8 +24,8 @@ export interface HistoryEvidence {
    * log-likelihood ratio in cost units, trusted less across longer gaps, so verdicts add up.
    */
   evidence: Map<number, number>[];
-  /** Per observation: pair cost with observations of other studies within the window, under that pair's alignment. */
-  cost: Map<number, number>[];
+  /** Pair cost of two observations (indexes) of studies within the window, under that pair's alignment; undefined beyond it. */
+  cost: (x: number, y: number) => number | undefined;
   /** Alignment of each matched study pair, key `${earlier}:${later}` (study indexes). */
   alignments: Map<string, Alignment>;
 }
@@ -57,7 +57,9 @@ export function historyEvidence(
   const forced = both(constraints.mustLink);
   const forbidden = both(constraints.cannotLink);
   const evidence = units.map(() => new Map<number, number>());
-  const cost = observations.map(() => new Map<number, number>());
+  const studyOf = new Int32Array(observations.length);
+  studies.forEach((st, k) => st.observations.forEach((_, i) => (studyOf[first[k]! + i] = k)));
+  const pairCosts = new Map<number, (i: number, j: number) => number>();
   const alignments = new Map<string, Alignment>();
   const gate = config.gate;
   for (let t = 1; t < studies.length; t++) {
@@ -65,13 +67,7 @@ export function historyEvidence(
       const earlier = studies[s]!.observations, later = studies[t]!.observations;
       const ev = matchEvidence({ earlier, later, forced, forbidden, config });
       alignments.set(`${s}:${t}`, ev.alignment);
-      for (let i = 0; i < earlier.length; i++) {
-        for (let j = 0; j < later.length; j++) {
-          const c = ev.cost(i, j) + (forced.has(pairKey(earlier[i]!.id, later[j]!.id)) ? FORCE_BONUS : 0);
-          cost[first[s]! + i]!.set(first[t]! + j, c);
-          cost[first[t]! + j]!.set(first[s]! + i, c);
-        }
-      }
+      pairCosts.set(s * studies.length + t, (i, j) => ev.cost(i, j) + (forced.has(pairKey(earlier[i]!.id, later[j]!.id)) ? FORCE_BONUS : 0));
       // Units are the matcher's duplicate groups, so every member pair carries its group's margin.
       for (const u of unitsOfStudy[s]!) {
         for (const v of unitsOfStudy[t]!) {
@@ -82,5 +78,10 @@ export function historyEvidence(
       }
     }
   }
+  const cost = (x: number, y: number): number | undefined => {
+    const [p, q] = studyOf[x]! < studyOf[y]! ? [x, y] : [y, x];
+    const s = studyOf[p]!, t = studyOf[q]!;
+    return pairCosts.get(s * studies.length + t)?.(p - first[s]!, q - first[t]!);
+  };
   return { observations, unitOf, units, evidence, cost, alignments };
 }

@@ -137,7 +137,7 @@ export function deriveTracks(input: {
   };
   // People's links to observations beyond the evidence window have no verdict: cost at no shift.
   const costOf = (from: Observation, to: Observation): number =>
-    evidence.cost[nodeOf.get(from.id)!]!.get(nodeOf.get(to.id)!) ?? pairCost(from, to, { shiftMm: [0, 0, 0], skippedStudies: 0 }, config.cost).total;
+    evidence.cost(nodeOf.get(from.id)!, nodeOf.get(to.id)!) ?? pairCost(from, to, { shiftMm: [0, 0, 0], skippedStudies: 0 }, config.cost).total;
   const link = (from: Observation, to: Observation, source: "matcher" | "person", fromId = from.id): void => {
     const cost = costOf(from, to);
     const margin = membershipMargin(evidence, unitGroup, unitOf(to.id));

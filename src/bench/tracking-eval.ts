@@ -1,5 +1,6 @@
 import { performance } from "node:perf_hooks";
 import { type Derivation, derivePatient } from "../domain/timeline/derive.ts";
+import { compareStudies } from "../domain/timeline/time-axis.ts";
 import type { CohortSettings, StudyRecord } from "../domain/timeline/types.ts";
 import { seededRandom, shuffled } from "../domain/random.ts";
 import { type PrfSummary, type TaskCounts, scoreTrack, summarize } from "./matching-metrics.ts";
@@ -20,12 +21,15 @@ export interface PatientRun {
   trackOf: Map<string, string>;
   /** ms of the derivation with every study. */
   ms: number;
-  /** Over every append: observations of earlier studies compared, and those whose track id changed. */
+  /** Over every arrival of a study later than all before it: observations compared, and those whose track id changed. */
   compared: number;
   relabelled: number;
-  /** Over every append: earlier tracks compared, and those with at least one relabelled observation. */
+  /** The same arrivals: earlier tracks compared, and those with at least one relabelled observation. */
   tracksCompared: number;
   tracksChanged: number;
+  /** Arrivals of a study earlier than one already there (shuffled order): observations compared and relabelled. */
+  insertedCompared: number;
+  insertedRelabelled: number;
 }
 
 const trackMap = (d: Derivation): Map<string, string> =>
@@ -36,28 +40,33 @@ const trackMap = (d: Derivation): Map<string, string> =>
  * the service re-derives on every ingest; counts track ids of earlier observations that change.
  */
 export function runPatient(patient: TrackingPatient, arrival: readonly StudyRecord[]): PatientRun {
-  const counts = { compared: 0, relabelled: 0, tracksCompared: 0, tracksChanged: 0 };
-  const compare = (previous: ReadonlyMap<string, string> | null, current: ReadonlyMap<string, string>): void => {
+  const counts = { compared: 0, relabelled: 0, tracksCompared: 0, tracksChanged: 0, insertedCompared: 0, insertedRelabelled: 0 };
+  // A track id names the track's first observation, so a study inserted before it renames it by design.
+  const compare = (previous: ReadonlyMap<string, string> | null, current: ReadonlyMap<string, string>, k: number): void => {
     if (!previous) return;
+    const appended = arrival.slice(0, k).every((s) => compareStudies(s, arrival[k]!) < 0);
     const changed = new Set<string>();
     for (const [id, t] of previous) {
+      const moved = current.get(id) !== t;
+      if (!appended) { counts.insertedCompared++; if (moved) counts.insertedRelabelled++; continue; }
       counts.compared++;
-      if (current.get(id) !== t) { counts.relabelled++; changed.add(t); }
+      if (moved) { counts.relabelled++; changed.add(t); }
     }
+    if (!appended) return;
     counts.tracksCompared += new Set(previous.values()).size;
     counts.tracksChanged += changed.size;
   };
   let previous: Map<string, string> | null = null;
   for (let k = 1; k < arrival.length; k++) {
     const current = trackMap(derive(arrival.slice(0, k)));
-    compare(previous, current);
+    compare(previous, current, k - 1);
     previous = current;
   }
   const start = performance.now();
   const final = derive([...arrival]);
   const ms = performance.now() - start;
   const trackOf = trackMap(final);
-  compare(previous, trackOf);
+  compare(previous, trackOf, arrival.length - 1);
   return { patientId: patient.patientId, final, trackOf, ms, ...counts };
 }
 

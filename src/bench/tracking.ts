@@ -18,7 +18,7 @@ export interface TrackingReport {
   confidence: ConfidenceSpread | null;
   timeMsPerPatient: { mean: number; p99: number; max: number };
   synthetic14x10Ms: { mean: number; p99: number; max: number; observations: number };
-  stability: { observationsCompared: number; relabelled: number; tracksCompared: number; tracksChanged: number };
+  stability: { observationsCompared: number; relabelled: number; tracksCompared: number; tracksChanged: number; insertedCompared: number; insertedRelabelled: number };
 }
 
 function printReport(r: TrackingReport): void {
@@ -41,9 +41,12 @@ function printReport(r: TrackingReport): void {
   }
   const st = r.stability;
   console.log(
-    `stable identities (each study appended in arrival order): ${st.relabelled} of ${st.observationsCompared} earlier observations relabelled (${pct(st.relabelled / Math.max(1, st.observationsCompared))}); ` +
+    `stable identities (a study later than all before it arrives): ${st.relabelled} of ${st.observationsCompared} earlier observations relabelled (${pct(st.relabelled / Math.max(1, st.observationsCompared))}); ` +
       `${st.tracksChanged} of ${st.tracksCompared} earlier tracks changed (${pct(st.tracksChanged / Math.max(1, st.tracksCompared))})`,
   );
+  if (st.insertedCompared > 0) {
+    console.log(`  a study earlier than one already there arrives: ${st.insertedRelabelled} of ${st.insertedCompared} observations get another track id (ids name a track's first observation)`);
+  }
   const t = r.timeMsPerPatient;
   console.log(`derivation per patient (all its studies): mean ${t.mean.toFixed(3)} ms  p99 ${t.p99.toFixed(3)} ms  max ${t.max.toFixed(3)} ms`);
   const s = r.synthetic14x10Ms;
@@ -83,7 +86,10 @@ export function registerTrackingBench(bench: Command): void {
         confidence: data.truth ? confidenceSpread(links) : null,
         timeMsPerPatient: timeStats(runs.map((r) => r.ms)),
         synthetic14x10Ms: syntheticDerivationMs(),
-        stability: { observationsCompared: sum((r) => r.compared), relabelled: sum((r) => r.relabelled), tracksCompared: sum((r) => r.tracksCompared), tracksChanged: sum((r) => r.tracksChanged) },
+        stability: {
+          observationsCompared: sum((r) => r.compared), relabelled: sum((r) => r.relabelled), tracksCompared: sum((r) => r.tracksCompared),
+          tracksChanged: sum((r) => r.tracksChanged), insertedCompared: sum((r) => r.insertedCompared), insertedRelabelled: sum((r) => r.insertedRelabelled),
+        },
       };
       if (opts.predictionsOut) writeFileSync(opts.predictionsOut, JSON.stringify(Object.fromEntries(runs.flatMap((r) => [...r.trackOf])), null, 1));
       if (opts.json) console.log(JSON.stringify(report));

@@ -40,7 +40,11 @@ const round1 = (x: number): number => Math.round(x * 10) / 10;
  */
 function recistStatusByTrack(d: Derivation): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();
-  const put = (id: string, key: string, status: string) => out.set(id, { ...out.get(id), [key]: status });
+  const put = (id: string, key: string, status: string) => {
+    const byStudy = out.get(id) ?? {};
+    byStudy[key] = status;
+    out.set(id, byStudy);
+  };
   d.recist.input.followUps.forEach((f, k) => {
     const key = d.studies[k + 1]?.key;
     if (key === undefined) return;

@@ -7,6 +7,7 @@ export interface CohortSummaryRow {
   patientId: string | null;
   summary: Record<string, unknown> | null;
   protocol: Record<string, unknown>;
+  settings: Record<string, unknown>;
 }
 
 /**
@@ -16,7 +17,7 @@ export interface CohortSummaryRow {
  */
 export async function readCohortSummaries(db: Db | Tx, cohortId: string): Promise<CohortSummaryRow[]> {
   return db
-    .select({ patientId: patientTimelines.patientId, summary: patientTimelines.summary, protocol: cohorts.protocol })
+    .select({ patientId: patientTimelines.patientId, summary: patientTimelines.summary, protocol: cohorts.protocol, settings: cohorts.settings })
     .from(cohorts)
     .leftJoin(patientTimelines, and(eq(patientTimelines.cohortId, cohorts.cohortId), sql`coalesce((${patientTimelines.summary}->>'studyCount')::int, 0) > 0`))
     .where(eq(cohorts.cohortId, cohortId))

@@ -19,6 +19,7 @@ import { importRoutes, isStreamedUpload } from "./routes/imports.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { correctionRoutes } from "./routes/corrections.ts";
 import { recistRoutes } from "./routes/recist.ts";
+import { reviewQueueRoutes } from "./routes/review-queue.ts";
 import { uiRoutes } from "./ui.ts";
 
 /** Builds the HTTP app around injected dependencies; no server, so tests call app.request(). */
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", correctionRoutes);
   app.route("/", recistRoutes);
   app.route("/", viewRoutes);
+  app.route("/", reviewQueueRoutes);
   app.route("/", importRoutes);
   app.route("/", auditRoutes);
   if (deps.keys) app.route("/", keyRoutes(deps.keys));

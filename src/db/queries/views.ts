@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { cohorts, patientTimelines } from "../schema/index.ts";
 import type { Db, Tx } from "../client.ts";
 
@@ -22,4 +22,14 @@ export async function readCohortSummaries(db: Db | Tx, cohortId: string): Promis
     .leftJoin(patientTimelines, and(eq(patientTimelines.cohortId, cohorts.cohortId), sql`coalesce((${patientTimelines.summary}->>'studyCount')::int, 0) > 0`))
     .where(eq(cohorts.cohortId, cohortId))
     .orderBy(asc(patientTimelines.patientId));
+}
+
+/** One page of a cohort's stored timeline bodies in patient order, after `afterPatientId` (keyset paging). */
+export async function readTimelineBodies(db: Db | Tx, cohortId: string, afterPatientId: string | null, pageSize: number): Promise<{ patientId: string; body: string }[]> {
+  return db
+    .select({ patientId: patientTimelines.patientId, body: patientTimelines.body })
+    .from(patientTimelines)
+    .where(and(eq(patientTimelines.cohortId, cohortId), afterPatientId === null ? undefined : gt(patientTimelines.patientId, afterPatientId)))
+    .orderBy(asc(patientTimelines.patientId))
+    .limit(pageSize);
 }

@@ -60,11 +60,29 @@ export function lesionChart(el, doc, ax, syncKey) {
     ctx.font = `bold ${small()}`;
     ctx.textBaseline = "middle";
     ctx.textAlign = "left";
+    // End labels at the same x are pushed apart vertically so that none covers another.
+    const ends = doc.tracks
+      .map((t, i) => ({ t, i, last: t.observations.at(-1) }))
+      .filter((e) => e.last && xOf.has(e.last.studyKey))
+      .map((e) => ({ ...e, x: u.valToPos(xOf.get(e.last.studyKey), "x", true) + px(7), y: u.valToPos(e.last.diameterMm, "mm", true) }))
+      .sort((a, b) => a.x - b.x || a.y - b.y);
+    for (const [k, e] of ends.entries()) {
+      const above = ends.slice(0, k).filter((o) => Math.abs(o.x - e.x) < px(30));
+      for (const o of above) if (e.y < o.y + px(12)) e.y = o.y + px(12);
+      ctx.fillStyle = trackColor(e.i);
+      ctx.fillText(e.t.label, e.x, e.y);
+    }
+    // A lesion the engine was told is not evaluated at a scan: "NE" in its colour at the plot's foot.
+    ctx.textAlign = "center";
+    const stacked = new Map();
     doc.tracks.forEach((t, i) => {
-      const last = t.observations.at(-1);
-      if (!last || !xOf.has(last.studyKey)) return;
-      ctx.fillStyle = trackColor(i);
-      ctx.fillText(t.label, u.valToPos(xOf.get(last.studyKey), "x", true) + px(7), u.valToPos(last.diameterMm, "mm", true));
+      for (const [key, status] of Object.entries(t.recistStatus ?? {})) {
+        if (status !== "not_evaluated" || !xOf.has(key)) continue;
+        const n = stacked.get(key) ?? 0;
+        stacked.set(key, n + 1);
+        ctx.fillStyle = trackColor(i);
+        ctx.fillText(`NE ${t.label}`, u.valToPos(xOf.get(key), "x", true), u.bbox.top + u.bbox.height - px(8) - n * px(12));
+      }
     });
     for (const m of markers) {
       const x = u.valToPos(m.x, "x", true);

@@ -17,6 +17,15 @@ export function forecasterWords(model) {
   return "fallback: the last size with a typical spread (no trained model loaded)";
 }
 
+const STATUS_WORDS = { not_evaluated: "not evaluated (NE)", tstm: "too small to measure", disappeared: "disappeared", merged: "merged", absent: "absent", unequivocal_progression: "unequivocal progression", equivocal: "equivocal new" };
+
+/** The RECIST states of a track that are not a plain measurement, per study ("S03 not evaluated (NE)"). */
+export const statusText = (t) =>
+  Object.entries(t.recistStatus ?? {})
+    .filter(([, v]) => STATUS_WORDS[v])
+    .map(([k, v]) => `${k} ${STATUS_WORDS[v]}`)
+    .join("; ");
+
 function eventText(e, labels) {
   return `${e.type} ${e.trackIds.map((id) => labels.get(id) ?? id).join(", ")}`;
 }
@@ -34,6 +43,7 @@ function warningsOf(doc, whenOfDate) {
   const out = [];
   const text = (w) => (typeof w === "string" ? w : [w.code ?? w.type ?? "warning", w.message ?? w.detail, w.studyKey ? `scan ${w.studyKey}` : null, w.date ? whenOfDate(w.date) : null].filter(Boolean).join(" · "));
   for (const w of doc.recist?.result?.warnings ?? []) out.push(text(w));
+  for (const w of doc.recist?.inputWarnings ?? []) out.push(text(w));
   for (const w of doc.warnings ?? []) out.push(text(w));
   for (const s of doc.studies) for (const w of s.warnings ?? []) out.push(`${s.studyKey}: ${text(w)}`);
   return out;
@@ -143,7 +153,7 @@ export async function patientPage({ cohortId, patientId }) {
       { label: "Track", cell: (t) => h("span", {}, h("span", { class: `line-key ${roleStyle(t).css}`, "data-color": trackColor(doc.tracks.indexOf(t)) }), t.label) },
       { label: "Organ / type", cell: (t) => [t.organ, t.lesionType].filter(Boolean).filter((v, i, a) => a.indexOf(v) === i).join(" / ") || "–" },
       { label: "Node", cell: (t) => (t.nodal ? "yes" : "no") },
-      { label: "RECIST role", cell: (t) => t.recistRole },
+      { label: "RECIST role", cell: (t) => [t.recistRole, statusText(t)].filter(Boolean).join(": ") },
       { label: "Seen in", num: true, cell: (t) => `${t.observations.length} of ${doc.studies.length}` },
       { label: "First → last", num: true, cell: (t) => `${fmtMm(t.observations[0]?.diameterMm)} → ${fmtMm(t.observations.at(-1)?.diameterMm)}` },
       { label: "Links (confidence, by)", cell: (t) => linksOf(t, studyOf) },

@@ -20,6 +20,7 @@ import { auditRoutes } from "./routes/audit.ts";
 import { correctionRoutes } from "./routes/corrections.ts";
 import { recistRoutes } from "./routes/recist.ts";
 import { exportRoutes } from "./routes/exports.ts";
+import { reviewQueueRoutes } from "./routes/review-queue.ts";
 import { uiRoutes } from "./ui.ts";
 
 /** Builds the HTTP app around injected dependencies; no server, so tests call app.request(). */
@@ -73,6 +74,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", correctionRoutes);
   app.route("/", recistRoutes);
   app.route("/", viewRoutes);
+  app.route("/", reviewQueueRoutes);
   app.route("/", importRoutes);
   app.route("/", auditRoutes);
   app.route("/", exportRoutes);

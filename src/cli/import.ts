@@ -9,6 +9,7 @@ import { importDeepLesion } from "../service/import-deeplesion.ts";
 import { importObservationsCsv } from "../service/import-csv.ts";
 import type { ImportProgress, ImportSummary } from "../service/import-summary.ts";
 import { AppError } from "../service/errors.ts";
+import { registerImportSr } from "./sr.ts";
 
 interface ImportOpts { cohort?: string; db?: string; createCohort?: boolean; json?: boolean }
 
@@ -93,7 +94,7 @@ async function runImport(format: "deeplesion" | "csv", file: string, opts: Impor
 }
 
 export function registerImport(program: Command): void {
-  const cmd = program.command("import").description("import DeepLesion DL_info.csv or the flat observations CSV into a cohort");
+  const cmd = program.command("import").description("import DeepLesion DL_info.csv, the flat observations CSV or DICOM SR measurement reports into a cohort");
   cmd
     .command("deeplesion")
     .description("import DeepLesion's DL_info.csv as released (streamed); or --generate N rows of the same shape to --out")
@@ -129,4 +130,5 @@ export function registerImport(program: Command): void {
     .option("--create-cohort", "create the cohort when it does not exist")
     .option("--json", "print the summary as JSON")
     .action(async (file: string, opts: ImportOpts) => runImport("csv", file, opts));
+  registerImportSr(cmd);
 }

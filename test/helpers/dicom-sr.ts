@@ -53,7 +53,10 @@ export function multipartRelated(parts: Uint8Array[], boundary = "lesiontrack-te
   chunks.push(enc.encode(`--${boundary}--\r\n`));
   const body = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let at = 0;
-  for (const c of chunks) (body.set(c, at), (at += c.length));
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.length;
+  }
   return { body, contentType: `multipart/related; type="application/dicom"; boundary=${boundary}` };
 }
 

@@ -27,7 +27,8 @@ const importSrRoute = createRoute({
       content: {
         "application/dicom": { schema: binary },
         'multipart/related; type="application/dicom"': { schema: binary },
-        "application/dicom+json": { schema: z.unknown() },
+        // A plain schema object, not zod: the handler parses DICOM JSON itself (a zod schema would make the router consume the body).
+        "application/dicom+json": { schema: { description: "DICOM JSON (PS3.18 F.2): a dataset object, or an array of them" } },
       },
     },
   },

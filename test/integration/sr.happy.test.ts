@@ -4,7 +4,7 @@ import { backends } from "../helpers/backends.ts";
 import { makePatient, studyBody } from "../helpers/factories.ts";
 import { useAppWithCohorts } from "../helpers/suite.ts";
 import { send, type TestApp } from "../helpers/test-app.ts";
-import { BIDIRECTIONAL_MM, checkWithDicomTools, followUp, hasSrData, multipartRelated, part10, srBytes, srDataset } from "../helpers/dicom-sr.ts";
+import { BIDIRECTIONAL_MM, checkWithDicomTools, followUp, hasSrData, multipartRelated, part10, srBytes } from "../helpers/dicom-sr.ts";
 import { exportCohortSr, type SrFile } from "../../src/service/export-sr.ts";
 
 const postSr = (t: TestApp, cohortId: string, body: Uint8Array | string, contentType: string, query = "") =>

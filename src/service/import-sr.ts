@@ -43,7 +43,7 @@ function parseAll(inputs: readonly SrInput[]): Parsed[] {
 const isSr = (ds: Dataset) => typeof ds.SOPClassUID === "string" && ds.SOPClassUID.startsWith("1.2.840.10008.5.1.4.1.1.88.");
 
 /** A report's lesions as the service's study input; the Tracking UID and observer stay on each observation. */
-function studyOf(r: SrReport, file: string): { date: string; observations: ObservationInput[] } {
+function studyOf(r: SrReport): { date: string; observations: ObservationInput[] } {
   return {
     date: r.date!,
     observations: r.lesions.map((l) => ({
@@ -55,7 +55,7 @@ function studyOf(r: SrReport, file: string): { date: string; observations: Obser
       nodal: l.nodal,
       noisy: false,
       source: {
-        file, format: "dicom-sr", sopInstanceUid: r.sopInstanceUid, group: l.group, observer: r.observer,
+        format: "dicom-sr", sopInstanceUid: r.sopInstanceUid, group: l.group, observer: r.observer,
         ...(l.trackingId ? { trackingId: l.trackingId } : {}), ...(l.trackingUid ? { trackingUid: l.trackingUid } : {}),
         ...(l.shortAxisMm === null ? { shortAxisMeasured: false } : {}), ...(l.image ? { image: l.image } : {}), ...(l.role ? { recistRole: l.role } : {}),
       },
@@ -106,7 +106,7 @@ export async function importSr({ ctx, cohortId, inputs, images = [], patientId, 
         continue;
       }
       entry.studyFile.set(r.studyUid, p.name);
-      entry.batch.studies.push({ studyKey: r.studyUid, input: studyOf(r, p.name) as never });
+      entry.batch.studies.push({ studyKey: r.studyUid, input: studyOf(r) as never });
       if (r.patient.sex || r.patient.birthYear) entry.batch.patient = { ...(r.patient.sex ? { sex: r.patient.sex } : {}), ...(r.patient.birthYear ? { birthYear: r.patient.birthYear } : {}), metadata: {} };
       entry.lines.push(p.line);
       for (const s of r.skipped) notes.groupsSkipped.push({ line: p.line, reason: `${p.name}: measurement group ${s.group}: ${s.reason}` });

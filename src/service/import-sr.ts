@@ -1,4 +1,5 @@
 import { and, eq, inArray } from "drizzle-orm";
+import { findPatients } from "../db/queries/patients.ts";
 import { linkCorrections } from "../db/schema/index.ts";
 import { imageGeometryOf, type ImageGeometry } from "../io/dicom-sr/geometry.ts";
 import { readMeasurementReport, type SrReport } from "../io/dicom-sr/read.ts";
@@ -7,7 +8,7 @@ import type { Ctx } from "./context.ts";
 import { AppError } from "./errors.ts";
 import { ensureImportCohort, ImportRun, type ImportSummary } from "./import-summary.ts";
 import type { PatientBatch } from "./ingest-patient.ts";
-import { identifier, type ObservationInput } from "./inputs/study.ts";
+import { identifier, type StudyInput } from "./inputs/study.ts";
 import { confirmTrackingLinks, SR_LINK_ACTION } from "./sr-tracking-links.ts";
 
 /** One uploaded or named input: Part 10 bytes, or parsed DICOM JSON (one dataset or an array). */
@@ -42,10 +43,11 @@ function parseAll(inputs: readonly SrInput[]): Parsed[] {
 
 const isSr = (ds: Dataset) => typeof ds.SOPClassUID === "string" && ds.SOPClassUID.startsWith("1.2.840.10008.5.1.4.1.1.88.");
 
-/** A report's lesions as the service's study input; the Tracking UID and observer stay on each observation. */
-function studyOf(r: SrReport): { date: string; observations: ObservationInput[] } {
+/** A report's lesions as the service's study input (ImportRun validates it); the Tracking UID and observer stay on each observation. */
+function studyOf(r: SrReport): StudyInput {
   return {
     date: r.date!,
+    modality: "CT",
     observations: r.lesions.map((l) => ({
       ...(l.positionMm ? { positionMm: l.positionMm } : {}),
       longAxisMm: l.longAxisMm,
@@ -106,7 +108,7 @@ export async function importSr({ ctx, cohortId, inputs, images = [], patientId, 
         continue;
       }
       entry.studyFile.set(r.studyUid, p.name);
-      entry.batch.studies.push({ studyKey: r.studyUid, input: studyOf(r) as never });
+      entry.batch.studies.push({ studyKey: r.studyUid, input: studyOf(r) });
       if (r.patient.sex || r.patient.birthYear) entry.batch.patient = { ...(r.patient.sex ? { sex: r.patient.sex } : {}), ...(r.patient.birthYear ? { birthYear: r.patient.birthYear } : {}), metadata: {} };
       entry.lines.push(p.line);
       for (const s of r.skipped) notes.groupsSkipped.push({ line: p.line, reason: `${p.name}: measurement group ${s.group}: ${s.reason}` });
@@ -114,7 +116,9 @@ export async function importSr({ ctx, cohortId, inputs, images = [], patientId, 
       patients.set(pid, entry);
     }
   }
-  for (const { batch, lines } of patients.values()) await run.patient(batch, lines);
+  // A report's sex or birth year fills in a new patient; a stored one keeps what people set (reference date, metadata).
+  const stored = await findPatients(ctx.db, cohortId, [...patients.keys()]);
+  for (const { batch, lines } of patients.values()) await run.patient(stored.has(batch.patientId) ? { patientId: batch.patientId, studies: batch.studies } : batch, lines);
   await run.drain();
   const summary = run.finish();
   const ids = [...patients.keys()];

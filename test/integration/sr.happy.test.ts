@@ -61,6 +61,16 @@ describe.each(backends)("DICOM SR import and export ($name)", (backend) => {
     expect(tl2.tracks.flatMap((tr: any) => tr.observations.slice(1).map((o: any) => o.link?.source))).not.toContain("person");
   });
 
+  it.skipIf(!hasSrData)("a report's sex fills in a new patient but never overwrites what people set on a stored one", async () => {
+    const cohortId = await suite.cohort();
+    await makePatient(suite.t, cohortId, "PR-1", { sex: "M", referenceDate: "2020-05-01", metadata: { arm: "B" } });
+    const withSex = (pid: string, uid: string) => ({ ...followUp(BIDIRECTIONAL_MM, { studyUid: uid, date: "2020-06-17", scale: 1, patientId: pid }), PatientSex: "F" });
+    const mp = multipartRelated([part10(withSex("PR-1", "1.2.826.0.1.3680043.10.996.1")), part10(withSex("PR-2", "1.2.826.0.1.3680043.10.996.2"))]);
+    expect(await (await postSr(suite.t, cohortId, mp.body, mp.contentType)).json()).toMatchObject({ rowsImported: 2, patients: 2 });
+    expect((await timeline(suite.t, cohortId, "PR-1")).patient).toMatchObject({ sex: "M", referenceDate: "2020-05-01", metadata: { arm: "B" } });
+    expect((await timeline(suite.t, cohortId, "PR-2")).patient).toMatchObject({ sex: "F" });
+  });
+
   it.skipIf(!hasSrData)("DICOM JSON with the image's header places 2-D coordinates in patient mm", async () => {
     const cohortId = await suite.cohort();
     const reportJson = dcmjs.data.DicomMessage.readFile(srBytes(BIDIRECTIONAL_MM).slice().buffer).dict;

@@ -13,7 +13,7 @@ import { registerExportSr } from "./sr.ts";
 
 interface ExportOpts { cohort: string; out: string; db?: string }
 
-async function withRuntime(db: string | undefined, fn: (rt: Awaited<ReturnType<typeof openRuntime>>) => Promise<void>): Promise<void> {
+export async function withRuntime(db: string | undefined, fn: (rt: Awaited<ReturnType<typeof openRuntime>>) => Promise<void>): Promise<void> {
   const rt = await openRuntime(parseEnv(), db);
   try {
     await fn(rt);

@@ -16,6 +16,7 @@ import { ingestRoutes } from "./routes/ingest.ts";
 import { keyRoutes } from "./routes/keys.ts";
 import { viewRoutes } from "./routes/views.ts";
 import { importRoutes, isStreamedUpload } from "./routes/imports.ts";
+import { srRoutes } from "./routes/sr.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { correctionRoutes } from "./routes/corrections.ts";
 import { recistRoutes } from "./routes/recist.ts";
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", viewRoutes);
   app.route("/", reviewQueueRoutes);
   app.route("/", importRoutes);
+  app.route("/", srRoutes);
   app.route("/", auditRoutes);
   app.route("/", exportRoutes);
   if (deps.keys) app.route("/", keyRoutes(deps.keys));

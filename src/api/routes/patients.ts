@@ -52,7 +52,14 @@ const timeline = createRoute({
   summary: "The patient's timeline: studies, tracks, RECIST and forecasts (ETag / If-None-Match)",
   request: { params: PatientParams, headers: z.object({ "if-none-match": z.string().max(200).optional() }) },
   responses: {
-    200: json(z.object({ patient: z.unknown(), studies: z.array(z.unknown()), tracks: z.array(z.unknown()), recist: z.unknown(), forecasts: z.unknown() }).passthrough().openapi("Timeline"), "the timeline document"),
+    200: json(z.object({
+      patient: z.unknown(),
+      annotations: z.object({ mode: z.enum(["complete", "partial"]), note: z.string().nullable() }).optional().openapi({ description: 'cohort setting: with "partial", recist.result carries no categories, studies[].recist is null and studies[].trackedLesionsPctChange is the size change of tracked lesions' }),
+      studies: z.array(z.unknown()),
+      tracks: z.array(z.unknown()),
+      recist: z.unknown(),
+      forecasts: z.unknown(),
+    }).passthrough().openapi("Timeline"), "the timeline document"),
     304: { description: "not modified since the ETag given in If-None-Match" },
     ...errorResponses,
   },

@@ -9,6 +9,8 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
   CORS_ORIGINS: z.string().default("").transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)),
   LESIONTRACK_MODEL_DIR: z.string().optional(),
+  /** CLI: API key for writing through a running server (--server, or the server holding the folder). */
+  LESIONTRACK_API_KEY: z.string().min(1).optional(),
   DB_POOL_SIZE: z.coerce.number().int().positive().max(200).default(10),
   /** Access control: how long a verified API key / JWT is trusted before its row is re-read (ms). */
   API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),

@@ -10,6 +10,7 @@ import type { GrowthPredictor } from "./domain/growth/predictor.ts";
 import { authenticatorFromEnv } from "./auth/from-env.ts";
 import { rateLimit } from "./api/middleware/rate-limit.ts";
 import { lookupKey } from "./service/keys-lookup.ts";
+import { upgradeKeyHash } from "./service/keys-upgrade-hash.ts";
 import { keyAdmin } from "./service/keys.ts";
 import { TimelineCache } from "./service/timeline-cache.ts";
 import { TIMELINE_CHANNEL } from "./db/queries/patients.ts";
@@ -32,7 +33,11 @@ export async function openRuntime(env: Env, dbFlag?: string): Promise<Runtime> {
     predictor,
     config: { bodyLimitBytes: env.BODY_LIMIT_BYTES, corsOrigins: env.CORS_ORIGINS },
     // Every /v1 request needs an API key or JWT; limits are per credential.
-    authenticate: authenticatorFromEnv(env, (keyId) => lookupKey({ ctx: { db: handle.db }, keyId })),
+    authenticate: authenticatorFromEnv(
+      env,
+      (keyId) => lookupKey({ ctx: { db: handle.db }, keyId }),
+      async (keyId, from, to) => void (await upgradeKeyHash({ ctx: { db: handle.db }, keyId, from, to })),
+    ),
     keys: keyAdmin,
     ...(env.RATE_LIMIT_MAX > 0 ? { rateLimit: rateLimit({ limit: env.RATE_LIMIT_MAX, windowMs: env.RATE_LIMIT_WINDOW_MS }) } : {}),
   };

@@ -17,7 +17,7 @@ export interface AppDeps extends ServiceDeps {
   authenticate?: Authenticate;
   /** Extra middleware per /v1 request (rate limiting), applied after authentication. */
   rateLimit?: import("./middleware/rate-limit.ts").RateLimit;
-  /** API key management routes (/v1/keys); absent on Workers (no argon2 there). */
+  /** API key management routes (/v1/keys); absent = no such routes. */
   keys?: import("../service/keys.ts").KeyAdmin;
   /** false = every request through the app, none through the Node timeline fast path (comparisons). */
   fastPath?: boolean;

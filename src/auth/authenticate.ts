@@ -1,5 +1,5 @@
 import type { Authenticate, Principal } from "./principal.ts";
-import { digestOf, parseApiKey, verifySecret } from "./api-key.ts";
+import { digestOf, hashSecret, parseApiKey, verifySecret, type LegacyVerify } from "./api-key.ts";
 import { BoundedMap } from "./cache.ts";
 import { looksLikeJwt, type VerifiedJwt } from "./jwt.ts";
 import type { Scope } from "./scopes.ts";
@@ -19,12 +19,16 @@ export interface StoredKey {
 export interface AuthenticatorOptions {
   lookupKey: (keyId: string) => Promise<StoredKey | undefined>;
   verifyJwt?: (token: string) => Promise<VerifiedJwt | null>;
+  /** Verifies hashes older than SHA-256 (argon2id on Node); absent = such keys are refused. */
+  verifyLegacy?: LegacyVerify;
+  /** Replaces a key's old hash by its SHA-256 form after a good use (only if the row still holds `from`). */
+  upgradeHash?: (keyId: string, from: string, to: string) => Promise<void>;
   /**
    * How long a verified credential is trusted before its row is looked up again (ms): the
    * longest a revocation or scope change takes to reach other running processes. Default 5000.
    */
   cacheTtlMs?: number;
-  /** Wrong secrets tolerated per key id and minute before verification is refused (argon2 is costly). */
+  /** Wrong secrets tolerated per key id and minute before verification is refused (stops online guessing). */
   maxFailuresPerMinute?: number;
   now?: () => number;
 }
@@ -51,10 +55,9 @@ export interface Authenticator extends Authenticate {
 
 
 /**
- * API keys are argon2id-hashed, which costs ~10-20 ms of CPU per verification, so a verified
- * key is cached under the SHA-256 of the full key (the cache holds no secret) and only its
- * row (one primary-key read, no argon2) is re-checked every `cacheTtlMs`; concurrent misses
- * share one verification.
+ * A verified key is cached under the SHA-256 of the full key (the cache holds no secret) and
+ * only its row (one primary-key read) is re-checked every `cacheTtlMs`; concurrent misses share
+ * one verification (which costs ~15 ms of CPU for a key still holding an argon2id hash).
  */
 export function createAuthenticator(options: AuthenticatorOptions): Authenticator {
   const ttl = options.cacheTtlMs ?? 5000;
@@ -73,13 +76,25 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
     if (f && now() - f.since < 60_000 && f.count >= maxFailures) return null;
     const row = await options.lookupKey(parsed.keyId);
     if (!row || row.revokedAt) return null;
-    if (!(await verifySecret(row.secretHash, parsed.secret))) {
+    const match = await verifySecret(row.secretHash, parsed.secret, options.verifyLegacy);
+    if (!match) {
       const current = f && now() - f.since < 60_000 ? f : { count: 0, since: now() };
       failures.set(parsed.keyId, { count: current.count + 1, since: current.since });
       return null;
     }
+    let secretHash = row.secretHash;
+    if (match === "legacy" && options.upgradeHash) {
+      // The secret is known only now, so this is when an old hash can become SHA-256.
+      const upgraded = await hashSecret(parsed.secret);
+      try {
+        await options.upgradeHash(row.keyId, row.secretHash, upgraded);
+        secretHash = upgraded;
+      } catch (e) {
+        console.error(`api key ${row.keyId}: its argon2 hash could not be replaced`, e);
+      }
+    }
     const principal = keyPrincipal(row);
-    cache.set(digest, { keyId: row.keyId, secretHash: row.secretHash, principal, checkedAt: now(), expiresAt: Infinity });
+    cache.set(digest, { keyId: row.keyId, secretHash, principal, checkedAt: now(), expiresAt: Infinity });
     return principal;
   }
 

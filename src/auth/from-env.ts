@@ -1,12 +1,18 @@
 import type { Env } from "../env.ts";
-import { createAuthenticator, type Authenticator, type StoredKey } from "./authenticate.ts";
+import { verifyArgon2 } from "./argon2-legacy.ts";
+import { createAuthenticator, type Authenticator, type AuthenticatorOptions, type StoredKey } from "./authenticate.ts";
 import { createJwtVerifier } from "./jwt.ts";
 
-/** The authenticator a server process uses: API keys always, JWTs when a JWKS is configured. */
-export function authenticatorFromEnv(env: Env, lookupKey: (keyId: string) => Promise<StoredKey | undefined>): Authenticator {
+/**
+ * The authenticator a Node server process uses: API keys always (old argon2id hashes too, replaced
+ * through `upgradeHash` when given), JWTs when a JWKS is configured.
+ */
+export function authenticatorFromEnv(env: Env, lookupKey: (keyId: string) => Promise<StoredKey | undefined>, upgradeHash?: AuthenticatorOptions["upgradeHash"]): Authenticator {
   const jwks = env.JWT_JWKS_URL ? { jwksUrl: env.JWT_JWKS_URL } : env.JWT_JWKS_FILE ? { jwksFile: env.JWT_JWKS_FILE } : null;
   return createAuthenticator({
     lookupKey,
+    verifyLegacy: verifyArgon2,
+    ...(upgradeHash ? { upgradeHash } : {}),
     cacheTtlMs: env.API_KEY_CACHE_TTL_MS,
     ...(jwks
       ? {

@@ -17,7 +17,7 @@ export interface CreatedKey {
   token: string;
 }
 
-/** Creates an API key; only the argon2id hash of its secret is stored. Audited under cohort "*". */
+/** Creates an API key; only the SHA-256 hash of its secret is stored. Audited under cohort "*". */
 export async function createKey({ ctx, input }: { ctx: KeyCtx; input: KeyInput }): Promise<CreatedKey> {
   const { name, scopes } = keyInput.parse(input);
   const key = await generateApiKey();

@@ -3,10 +3,7 @@ import { listKeys } from "./keys-list.ts";
 import { revokeKey } from "./keys-revoke.ts";
 import { readKeyAudit } from "./read-audit.ts";
 
-/**
- * The key use cases the Node server offers over HTTP (/v1/keys), injected into the app so
- * that the Workers build, which accepts JWTs only and has no argon2, leaves them out.
- */
+/** The key use cases offered over HTTP (/v1/keys), injected into the app (Node and Workers). */
 export interface KeyAdmin {
   create: typeof createKey;
   list: typeof listKeys;

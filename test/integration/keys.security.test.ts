@@ -34,7 +34,7 @@ describe.each(backends)("API key verification under abuse ($name)", (backend) =>
     return { key, auth, req, lookups: () => lookups };
   }
 
-  it("verifies concurrent first uses of a key once (one lookup, one argon2)", async () => {
+  it("verifies concurrent first uses of a key once (one lookup, one hash)", async () => {
     const { key, auth, req, lookups } = await setup();
     const results = await Promise.all(Array.from({ length: 20 }, () => auth(req(key.token))));
     expect(results.every((p) => p?.id === `key:${key.keyId}`)).toBe(true);

@@ -53,7 +53,7 @@ const audit = createRoute({
 /** A credential may manage a key when it administers every cohort the key reaches ("*" needs *:admin). */
 const manages = (c: Context<AppEnv>) => (scopes: readonly Scope[]) => scopes.every((s) => hasRole(c.get("principal"), s.cohortId, "admin"));
 
-/** Injected (AppDeps.keys): creating a key needs argon2, so the Workers build has no key routes. */
+/** Injected (AppDeps.keys): an app built without key management has no key routes. */
 export const keyRoutes = (keys: KeyAdmin) =>
   router()
   .openapi(list, async (c) => {

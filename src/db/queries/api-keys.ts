@@ -1,4 +1,4 @@
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db, Tx } from "../client.ts";
 import { apiKeys } from "../schema/index.ts";
 
@@ -31,4 +31,10 @@ export async function revokeApiKey(tx: Db | Tx, keyId: string, at: string): Prom
     .where(eq(apiKeys.keyId, keyId))
     .returning();
   return rows[0];
+}
+
+/** Swaps a key's stored hash, only if it still holds `from` (a concurrent rotation wins); true when swapped. */
+export async function replaceApiKeyHash(tx: Db | Tx, keyId: string, from: string, to: string): Promise<boolean> {
+  const rows = await tx.update(apiKeys).set({ secretHash: to }).where(and(eq(apiKeys.keyId, keyId), eq(apiKeys.secretHash, from))).returning({ keyId: apiKeys.keyId });
+  return rows.length > 0;
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { parseScope } from "../../auth/scopes.ts";
 import { text } from "./json-guard.ts";
 
-/** A new API key: a name and COHORT:ROLE scopes (parsed). No argon2 here: the Workers bundle imports this. */
+/** A new API key: a name and COHORT:ROLE scopes (parsed). */
 export const keyInput = z.object({
   name: text().trim().min(1).max(100),
   scopes: z

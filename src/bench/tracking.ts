@@ -17,7 +17,7 @@ export interface TrackingReport {
   scores: TrackingScores | null;
   confidence: ConfidenceSpread | null;
   timeMsPerPatient: { mean: number; p99: number; max: number };
-  synthetic14x10Ms: { mean: number; p99: number; max: number; observations: number };
+  synthetic14x10Ms: { mean: number; p99: number; max: number; cpuMean: number; cpuP99: number; observations: number };
   stability: { observationsCompared: number; relabelled: number; tracksCompared: number; tracksChanged: number; insertedCompared: number; insertedRelabelled: number };
 }
 
@@ -50,7 +50,8 @@ function printReport(r: TrackingReport): void {
   const t = r.timeMsPerPatient;
   console.log(`derivation per patient (all its studies): mean ${t.mean.toFixed(3)} ms  p99 ${t.p99.toFixed(3)} ms  max ${t.max.toFixed(3)} ms`);
   const s = r.synthetic14x10Ms;
-  console.log(`synthetic 14 studies x 10 lesions (${s.observations} observations, seeded, 50 runs): mean ${s.mean.toFixed(3)} ms  p99 ${s.p99.toFixed(3)} ms  max ${s.max.toFixed(3)} ms`);
+  console.log(`synthetic 14 studies x 10 lesions (${s.observations} observations, seeded, 50 runs): mean ${s.mean.toFixed(3)} ms  p99 ${s.p99.toFixed(3)} ms  max ${s.max.toFixed(3)} ms; ` +
+    `process CPU mean ${s.cpuMean.toFixed(3)} ms  p99 ${s.cpuP99.toFixed(3)} ms`);
 }
 
 /** `bench tracking`: every patient of a task file through the service's derivation, scored as tracks. */

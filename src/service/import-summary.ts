@@ -194,10 +194,10 @@ export class ImportRun {
 }
 
 /** The cohort an import writes to: must exist, unless the caller asks to create it. */
-export async function ensureImportCohort(ctx: Ctx, cohortId: string, createIfMissing: boolean, name: string): Promise<void> {
+export async function ensureImportCohort(ctx: Ctx, cohortId: string, createIfMissing: boolean, name: string, annotations?: "partial"): Promise<void> {
   if (await findCohort(ctx.db, cohortId)) return;
   if (!createIfMissing) throw notFound(`cohort ${cohortId}`);
-  await createCohort({ ctx, input: { cohortId, name, protocol: {}, settings: { scanIntervalDays: 56, bodySizeMm: [350, 300, 900] } } });
+  await createCohort({ ctx, input: { cohortId, name, protocol: {}, settings: { scanIntervalDays: 56, bodySizeMm: [350, 300, 900], ...(annotations ? { annotations } : {}) } } });
 }
 
 /** What a format's reader yields: a rejected row, or one patient's rows grouped as a batch. */
@@ -226,7 +226,8 @@ export async function runImport(
   cohortName: string,
   events: AsyncIterable<ImportEvent>,
 ): Promise<ImportSummary> {
-  await ensureImportCohort(ctx, cohortId, createCohort, cohortName);
+  // DeepLesion marks only some lesions per study: a cohort it creates has partial annotations.
+  await ensureImportCohort(ctx, cohortId, createCohort, cohortName, format === "deeplesion" ? "partial" : undefined);
   const run = new ImportRun(ctx, format, cohortId, onProgress, concurrency);
   try {
     for await (const ev of events) {

@@ -80,6 +80,7 @@ export function registerImportSr(importCmd: Command): void {
     .description("import DICOM SR TID 1500 measurement reports (Part 10 files, or DICOM JSON for .json); folders are walked")
     .argument("<paths...>", "report files or folders")
     .option("--cohort <id>", "cohort to import into")
+    .option("--db <target>", "memory | PATH | postgres://...")
     .option("--create-cohort", "create the cohort when it does not exist")
     .option("--images <dir>", "CT/MR image headers (Part 10 or DICOM JSON) that place 2-D coordinates in patient mm")
     .option("--patient <id>", "patient of reports that carry no PatientID")

@@ -364,12 +364,13 @@ describe.skipIf(!executablePath)("web page in headless Chromium", () => {
       const xs = studyXs(doc);
       const fitProbes: Probe[] = [];
       const fits = sumAfter.series.slice(5);
+      const top = Math.max(...sumAfter.data.slice(1).flat().filter((v): v is number => typeof v === "number"));
       fits.forEach((sr, m) => {
         for (const f of fc) {
           const v = f.baselines[fitNames[sr.label]!];
           expect(sumAfter.data[5 + m]![sumAfter.data[0]!.indexOf(xs.at(-1)! + f.horizonDays)], `${sr.label} at +${f.horizonDays}`).toBe(v);
-          // Fits that agree within 2 % share pixels: the one drawn later may cover this one there.
-          const alt = fits.filter((o) => o !== sr && Math.abs((f.baselines[fitNames[o.label]!] ?? Infinity) - v) <= 0.02 * Math.abs(v)).map((o) => o.stroke);
+          // Fits within 2 % of the axis of each other share pixels: the one drawn later may cover this one there.
+          const alt = fits.filter((o) => o !== sr && Math.abs((f.baselines[fitNames[o.label]!] ?? Infinity) - v) <= 0.02 * top).map((o) => o.stroke);
           if (typeof v === "number") fitProbes.push({ plot: "#sum-plot", x: xs.at(-1)! + f.horizonDays, y: v, scale: "y", color: sr.stroke, alt, radius: 4, what: `${sr.label} +${f.horizonDays} d` });
         }
       });

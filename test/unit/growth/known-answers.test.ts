@@ -64,9 +64,19 @@ describe("growth models at hand-worked parameters and times", () => {
   });
 
   it("a volume that cannot stay positive is 0 (lambda > 0) or unbounded (lambda < 0)", () => {
-    // 1 + ((v0/vInf)^lambda - 1) e^{-omega t} <= 0 only for vInf -> 0; the model clamps it.
-    expect(bertalanffyVolume(1000, 1e-12, 0.1, 0.5, 10)).toBeGreaterThanOrEqual(0);
+    // With a negative rate, 1 + ((v0/vInf)^lambda - 1) e^{-omega t} crosses 0 in finite time:
+    // classical Bertalanffy below its carrying size collapses, logistic above it explodes.
+    expect(bertalanffyVolume(1, 8, -0.1, 1 / 3, 100)).toBe(0); // 1 - 0.5 e^10 < 0
+    expect(bertalanffyVolume(8, 1, -0.1, -1, 100)).toBe(Infinity); // 1 - (7/8) e^10 < 0
     expect(GROWTH_MODELS.steinFojo.diameterMm([10, 0.1, 0], 1000)).toBe(0); // V0 (0 + 1 - 1) = 0
+    expect(GROWTH_MODELS.exponential.diameterMm([10, 0.1], 1e4)).toBe(Infinity); // exp(1000) overflows
+  });
+
+  it("a lesion of size 0 stays 0, also where the Gompertz term is 0 x infinity", () => {
+    for (const t of [0, 50, 1e4]) {
+      expect(GROWTH_MODELS.gompertz.diameterMm([0, 20, 0.1], t)).toBe(0);
+      expect(GROWTH_MODELS.exponential.diameterMm([0, 0.05], t)).toBe(0);
+    }
   });
 });
 

@@ -111,6 +111,19 @@ describe("lymph nodes (spec §6, §10.1): pathologicalNodeMm", () => {
   });
 });
 
+describe("reappearance after a CR (spec §6 rule 1)", () => {
+  it("one non-nodal target back at 0.1 mm is PD while the others stay at 0; all at 0 stays CR", () => {
+    fc.assert(fc.property(fc.integer({ min: 2, max: 3 }), fc.integer({ min: 0, max: 2 }), (n, back) => {
+      fc.pre(back < n);
+      const baseline = targets(Array(n).fill(200));
+      const cr = followUp(56, Array(n).fill(0));
+      const one = Array.from({ length: n }, (_, i) => (i === back ? 1 : 0));
+      expect(evaluate({}, baseline, [cr, followUp(112, one)]).timepoints![1]!.targetResponse).toBe("PD");
+      expect(evaluate({}, baseline, [cr, followUp(112, Array(n).fill(0))]).timepoints![1]!.targetResponse).toBe("CR");
+    }), { numRuns: 20 });
+  });
+});
+
 describe("baseline measurability (spec §3.3)", () => {
   const codes = (c: Case) => evaluateCase(c).validationErrors.map((e) => e.code);
   const at = (t: BaselineTarget[], params: Partial<Params>, sliceThicknessMm?: number): Case => ({

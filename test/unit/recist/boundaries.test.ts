@@ -100,6 +100,12 @@ describe("lymph nodes (spec §6, §10.1): pathologicalNodeMm", () => {
     }), { numRuns: 40 });
   });
 
+  it("nodes below the threshold with one node not evaluated are NE, not CR", () => {
+    const baseline = targets([200, 200], true);
+    const f: FollowUp = { ...followUp(56, [50]), targets: [{ id: "t0", status: "measured", value: 5 }, { id: "t1", status: "not_evaluated" }] };
+    expect(evaluate({ maxTargetsPerOrgan: 2 }, baseline, [f]).timepoints![0]!.targetResponse).toBe("NE");
+  });
+
   it("after a CR a node back at exactly the threshold is PD; 0.1 mm below stays CR", () => {
     fc.assert(fc.property(node, (threshold) => {
       const params = { pathologicalNodeMm: mm(threshold) };

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, copyFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { FEATURE_COUNT, FEATURE_NAMES, FEATURE_VERSION, growthFeatures } from "../../../src/domain/growth/features.ts";
 import { evaluateQuantileModel, type QuantileModelParams } from "../../../src/domain/growth/quantile-model.ts";
 import { loadPredictor, DEFAULT_MODEL_DIR } from "../../../src/forecast/load.ts";
@@ -83,8 +83,15 @@ describe("export -> onnxruntime round trip with crossing heads", () => {
 });
 
 describe("loading refuses what it cannot trust", () => {
+  const made: string[] = [];
+  const tempDir = (prefix: string): string => {
+    const dir = mkdtempSync(path.join(tmpdir(), prefix));
+    made.push(dir);
+    return dir;
+  };
+  afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
   const copyModel = (edit: (card: GrowthModelCard) => void): string => {
-    const dir = mkdtempSync(path.join(tmpdir(), "growth-model-"));
+    const dir = tempDir("growth-model-");
     copyFileSync(path.join(DEFAULT_MODEL_DIR, MODEL_FILE), path.join(dir, MODEL_FILE));
     const card = JSON.parse(readFileSync(path.join(DEFAULT_MODEL_DIR, CARD_FILE), "utf8")) as GrowthModelCard;
     edit(card);
@@ -105,7 +112,7 @@ describe("loading refuses what it cannot trust", () => {
     await expect(loadOnnxPredictor(dir)).rejects.toThrow(/sha256/);
   });
   it("falls back to the baseline predictor when there is no model file", async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), "growth-empty-"));
+    const dir = tempDir("growth-empty-");
     mkdirSync(dir, { recursive: true });
     const p = await loadPredictor(dir);
     expect(p.kind).toBe("baseline");

@@ -18,6 +18,7 @@ import {
   type PointForecast,
 } from "../train/evaluate.ts";
 import { growthFeatures } from "../domain/growth/features.ts";
+import { baselineForecastsLoso, calibrationTable, grownSubset, lazyReference, printCalibration, type GrownSubset, type StudyCalibrationRow } from "./growth-calibration.ts";
 
 interface GrowthBenchOptions {
   data: string;
@@ -25,6 +26,7 @@ interface GrowthBenchOptions {
   predictionsOut?: string;
   cv?: boolean;
   modelDir?: string;
+  baselineData?: string;
 }
 
 /** Median ms per 1,000 forecasts of one onnxruntime batch run, over `reps` runs after a warm-up. */
@@ -76,6 +78,12 @@ async function runGrowthBench(opts: GrowthBenchOptions): Promise<void> {
     methods[m] = { ...errorsByStudy(cases, forecasts), fitFailures: failed, notConverged };
   }
   const baselineForecasts = await modelForecasts(cases, (x) => createBaselinePredictor().predict(x));
+  const quantileBaseline = baselineForecastsLoso(rows, cases, lazyReference(opts.baselineData, (f) => readGrowthCsv(f).rows));
+  const calibration = {
+    baselineSource: quantileBaseline.source,
+    perStudy: calibrationTable(cases, ordered, quantileBaseline.forecasts),
+    grown: [2, 3].map((k) => grownSubset(cases, ordered, k)),
+  };
   const result = {
     data: { sha256, rows: rows.length, benchRows: cases.length },
     model: opts.cv
@@ -92,6 +100,7 @@ async function runGrowthBench(opts: GrowthBenchOptions): Promise<void> {
       ]),
     ),
     interval: { model: intervalSummary(cases, ordered), baselinePredictor: intervalSummary(cases, baselineForecasts) },
+    calibration,
     inferenceMsPer1000: onnx ? await inferenceMsPer1000(onnx, cases) : null,
   };
   if (opts.predictionsOut) writeFileSync(opts.predictionsOut, predictionsCsv(cases, ordered));
@@ -116,6 +125,7 @@ function printReport(r: {
   methods: Record<string, ReturnType<typeof errorsByStudy> & { fitFailures?: number; notConverged?: number }>;
   ratioToLocf: Record<string, { overall: number }>;
   interval: Record<string, ReturnType<typeof intervalSummary>>;
+  calibration: { baselineSource: string; perStudy: StudyCalibrationRow[]; grown: GrownSubset[] };
   inferenceMsPer1000: number | null;
 }): void {
   const studies = Object.keys(r.methods.locf!.perStudy);
@@ -134,6 +144,7 @@ function printReport(r: {
         `Brier p(PD) ${i.brier.toFixed(4)} vs base rate ${i.brierBaseRate.toFixed(4)} (rate ${i.baseRate.toFixed(3)})`,
     );
   }
+  printCalibration(r.calibration.perStudy, r.calibration.grown, r.calibration.baselineSource);
   console.log(`onnxruntime inference: ${r.inferenceMsPer1000 === null ? "n/a" : r.inferenceMsPer1000.toFixed(3)} ms per 1,000 forecasts (one batch, median of 20)`);
 }
 
@@ -147,5 +158,6 @@ export function registerGrowthBench(bench: Command): void {
     .option("--predictions-out <file>", "CSV of the model's forecast per held-out point")
     .option("--cv", "leave-one-study-out: the model is trained without the study it is scored on")
     .option("--model-dir <dir>", "directory of growth.onnx + growth.card.json (default: the repository's models/)")
+    .option("--baseline-data <file>", "growth CSV for the LOCF x quantiles baseline when --data holds one study", DEFAULT_GROWTH_DATA)
     .action(runGrowthBench);
 }

@@ -18,7 +18,8 @@ import {
   type PointForecast,
 } from "../train/evaluate.ts";
 import { growthFeatures } from "../domain/growth/features.ts";
-import { baselineForecastsLoso, calibrationTable, grownSubset, lazyReference, printCalibration, type GrownSubset, type StudyCalibrationRow } from "./growth-calibration.ts";
+import { baselineForecastsLoso, calibrationTable, grownSubset, lazyReference, type GrownSubset, type StudyCalibrationRow } from "../train/calibration-report.ts";
+import { printCalibration } from "./growth-calibration.ts";
 
 interface GrowthBenchOptions {
   data: string;
@@ -63,11 +64,7 @@ async function runGrowthBench(opts: GrowthBenchOptions): Promise<void> {
     if (!opts.cv) throw e;
     console.error(`bench growth: no usable ONNX model (${(e as Error).message}); --cv continues without inference timing`);
   }
-  const modelForecastsUsed = opts.cv
-    ? (await leaveOneStudyOut(rows)).forecasts
-    : await modelForecasts(cases, (x) => onnx!.predict(x));
-  // leaveOneStudyOut returns cases grouped by study; re-key them to the file order.
-  const ordered = opts.cv ? reorderByStudy(cases, modelForecastsUsed) : modelForecastsUsed;
+  const ordered = opts.cv ? (await leaveOneStudyOut(rows)).forecasts : await modelForecasts(cases, (x) => onnx!.predict(x));
   const locf = errorsByStudy(cases, locfForecasts(cases));
   const methods: Record<string, ReturnType<typeof errorsByStudy> & { fitFailures?: number; notConverged?: number }> = {
     model: errorsByStudy(cases, ordered),
@@ -87,7 +84,7 @@ async function runGrowthBench(opts: GrowthBenchOptions): Promise<void> {
   const result = {
     data: { sha256, rows: rows.length, benchRows: cases.length },
     model: opts.cv
-      ? "leave-one-study-out: trained in memory on the other studies, TS reference inference"
+      ? "leave-one-study-out: fitted in memory on the other studies, TS reference inference"
       : `${onnx!.version} (onnxruntime)${onnx!.card.data && (onnx!.card.data as { sha256?: string }).sha256 === sha256 ? " IN-SAMPLE: trained on this file" : ""}`,
     methods,
     ratioToLocf: Object.fromEntries(
@@ -109,14 +106,6 @@ async function runGrowthBench(opts: GrowthBenchOptions): Promise<void> {
     return;
   }
   printReport(result);
-}
-
-function reorderByStudy(cases: readonly BenchCase[], grouped: readonly PointForecast[][]): PointForecast[][] {
-  const studies = [...new Set(cases.map((c) => c.row.study))].sort((a, b) => a - b);
-  const byId = new Map<string, PointForecast[]>();
-  let i = 0;
-  for (const s of studies) for (const c of cases.filter((x) => x.row.study === s)) byId.set(c.row.id, grouped[i++]!);
-  return cases.map((c) => byId.get(c.row.id)!);
 }
 
 function printReport(r: {

@@ -176,11 +176,3 @@ export function studyIndex(cases: readonly BenchCase[]): Map<string, number[]> {
   for (const s of studies) out.set(String(s), cases.flatMap((c, i) => (c.row.study === s ? [i] : [])));
   return out;
 }
-
-/** True when the history grew at each of its last `intervals` intervals (strictly). */
-export function grewAtEach(sizesMm: readonly number[], intervals: number): boolean {
-  const n = sizesMm.length;
-  if (n <= intervals) return false;
-  for (let i = n - intervals; i < n; i++) if (!(sizesMm[i]! > sizesMm[i - 1]!)) return false;
-  return true;
-}

@@ -1,3 +1,4 @@
+import { median } from "simple-statistics";
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { stringify } from "csv-stringify/sync";
@@ -41,7 +42,7 @@ async function inferenceMsPer1000(predictor: OnnxPredictor, cases: readonly Benc
     await predictor.predict(rows);
     times.push(performance.now() - t0);
   }
-  return times.sort((a, b) => a - b)[Math.floor(reps / 2)]!;
+  return median(times);
 }
 
 function predictionsCsv(cases: readonly BenchCase[], forecasts: readonly PointForecast[][]): string {

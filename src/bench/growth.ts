@@ -7,7 +7,9 @@ import { DEFAULT_MODEL_DIR } from "../forecast/load.ts";
 import { loadOnnxPredictor, type OnnxPredictor } from "../forecast/onnx.ts";
 import { createBaselinePredictor } from "../forecast/baseline.ts";
 import { leaveOneStudyOut } from "../train/cross-validate.ts";
-import { DEFAULT_GROWTH_DATA, readGrowthCsv } from "../train/data.ts";
+import { DEFAULT_GROWTH_DATA, readGrowthCsv, type GrowthRow } from "../train/data.ts";
+import { fitCalibratedModel } from "../train/calibrate.ts";
+import { printReplay, replayTrial } from "./growth-replay.ts";
 import {
   benchCases,
   classicalForecasts,
@@ -29,6 +31,7 @@ interface GrowthBenchOptions {
   cv?: boolean;
   modelDir?: string;
   baselineData?: string;
+  replay?: boolean;
 }
 
 /** Median ms per 1,000 forecasts of one onnxruntime batch run, over `reps` runs after a warm-up. */
@@ -55,8 +58,23 @@ function predictionsCsv(cases: readonly BenchCase[], forecasts: readonly PointFo
   return stringify(records, { header: true, columns: ["Pt_hashID", "T_weeks", "pred_mm", "q10_mm", "q90_mm", "p_pd"] });
 }
 
+/** `--replay`: each study of the file replayed as a trial running in time (growth-replay.ts). */
+function runReplay(rows: readonly GrowthRow[], opts: GrowthBenchOptions): void {
+  const reference = lazyReference(opts.baselineData, (f) => readGrowthCsv(f).rows);
+  const studies = [...new Set(rows.map((r) => r.study))].sort((a, b) => a - b);
+  const results = studies.map((s) => {
+    const others = rows.filter((r) => r.study !== s);
+    const train = others.length > 0 ? others : (reference() ?? []);
+    if (train.length === 0) throw new Error("bench growth --replay: no other study to fit the model on (pass --baseline-data)");
+    return replayTrial(String(s), rows.filter((r) => r.study === s), fitCalibratedModel(train).params);
+  });
+  if (opts.json) console.log(JSON.stringify({ replay: results }, null, 2));
+  else printReplay(results);
+}
+
 async function runGrowthBench(opts: GrowthBenchOptions): Promise<void> {
   const { rows, sha256 } = readGrowthCsv(opts.data);
+  if (opts.replay) return runReplay(rows, opts);
   const cases = benchCases(rows);
   let onnx: OnnxPredictor | null = null;
   try {
@@ -149,5 +167,6 @@ export function registerGrowthBench(bench: Command): void {
     .option("--cv", "leave-one-study-out: the model is trained without the study it is scored on")
     .option("--model-dir <dir>", "directory of growth.onnx + growth.card.json (default: the repository's models/)")
     .option("--baseline-data <file>", "growth CSV for the LOCF x quantiles baseline when --data holds one study", DEFAULT_GROWTH_DATA)
+    .option("--replay", "replay each study as a trial running in time: interval coverage before / after the cohort's own calibration takes over")
     .action(runGrowthBench);
 }

@@ -22,15 +22,18 @@ export async function seedDemo({ ctx, cohortId, options, onPatient }: { ctx: Ctx
   const patients = generateDemoCohort(options);
   let done = 0;
   for (const p of patients) {
-    await ingestPatient({
-      ctx,
-      cohortId,
-      batch: {
-        patientId: p.patientId,
-        patient: { sex: p.sex, birthYear: p.birthYear, referenceDate: p.referenceDate, metadata: { synthetic: true } },
-        studies: p.studies.map((s) => ({ studyKey: s.studyKey, input: studyInput.parse(s.input) })),
-      },
-    });
+    // One scan at a time, as a trial receives them: each forecast is scored when its target scan arrives.
+    for (const [k, s] of p.studies.entries()) {
+      await ingestPatient({
+        ctx,
+        cohortId,
+        batch: {
+          patientId: p.patientId,
+          ...(k === 0 ? { patient: { sex: p.sex, birthYear: p.birthYear, referenceDate: p.referenceDate, metadata: { synthetic: true } } } : {}),
+          studies: [{ studyKey: s.studyKey, input: studyInput.parse(s.input) }],
+        },
+      });
+    }
     onPatient?.(++done, patients.length);
   }
   return { patients: patients.length, studies: patients.reduce((n, p) => n + p.studies.length, 0) };

@@ -9,7 +9,7 @@ import type { LogRatioQuantiles } from "./quantile-model.ts";
  */
 export const COHORT_CALIBRATION_MIN_SCORED = 50;
 /** The most recent scored forecasts a cohort's scale is taken from. */
-export const COHORT_CALIBRATION_WINDOW = 2000;
+export const COHORT_CALIBRATION_WINDOW = 500;
 /** A scale outside this range says the cohort is unlike anything the model knows: clamp it. */
 const SCALE_RANGE = [0.25, 4] as const;
 const COVERAGE = 0.8;

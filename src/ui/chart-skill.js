@@ -57,7 +57,7 @@ export async function skillPanel(cohortId) {
   const fig = h(
     "figure",
     { class: "chart", id: "skill", "data-chart": "skill", "aria-labelledby": "skill-title", "aria-describedby": "skill-desc" },
-    h("figcaption", {}, h("h2", { id: "skill-title" }, "Forecast skill: how good past forecasts were"), h("p", { id: "skill-desc" }, `Every forecast whose target scan has arrived, scored when it arrived. Dots: observed progression rate against predicted P(progression) per tenth of probability (size: number of forecasts); on the dashed diagonal the probabilities are calibrated. New forecasts use ${CALIBRATION[skill.calibration.source] ?? skill.calibration.source} (the cohort's own after ${skill.calibration.minScored} scored forecasts).`)),
+    h("figcaption", {}, h("h2", { id: "skill-title" }, "Forecast skill: how good past forecasts were"), h("p", { id: "skill-desc" }, `Every forecast whose target scan has arrived, scored when it arrived. Dots: observed progression rate against predicted P(progression) per tenth of probability (size: number of forecasts); on the dashed diagonal the probabilities are calibrated. New forecasts use ${CALIBRATION[skill.calibration.source] ?? skill.calibration.source} (a cohort gets its own once ${skill.calibration.minScored} forecasts are scored).`)),
     h("ul", { class: "stats", "aria-label": "forecast skill figures" },
       figure("n", "forecasts scored", String(o.n)),
       figure("maeRatioToLocf", "MAE x last value carried forward", f3(o.maeRatioToLocf)),

@@ -31,6 +31,15 @@ export default tseslint.config(
     },
   },
   {
+    files: ["src/auth/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [
+        { group: ["**/api/**", "**/service/**", "**/db/**", "drizzle-orm*", "postgres", "@electric-sql/*", "hono*", "@hono/*"], message: "auth/ owns credentials and principals; api/ and service/ import it, never the reverse" },
+        { group: ["onnxruntime-node"], message: "only forecast/onnx.ts imports onnxruntime-node" },
+      ] }],
+    },
+  },
+  {
     files: ["src/api/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { reportCliError } from "./cli/errors.ts";
 import { registerServe } from "./cli/serve.ts";
 import { registerMigrate } from "./cli/migrate.ts";
 import { registerDemo } from "./cli/demo.ts";
@@ -13,7 +15,11 @@ import { registerKeys } from "./cli/keys.ts";
 const program = new Command()
   .name("lesiontrack")
   .description("Longitudinal lesion tracking: matching, RECIST 1.1 / iRECIST, growth forecasts, timelines")
-  .showHelpAfterError();
+  .version((JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version, "-V, --version", "print the version")
+  .option("--debug", "print stack traces of unexpected errors")
+  .exitOverride()
+  // A usage mistake is one line naming it, with where to look (exit code 2).
+  .configureOutput({ outputError: (text, write) => write(`${text.trimEnd()} (see --help)\n`) });
 
 registerServe(program);
 registerMigrate(program);
@@ -25,4 +31,8 @@ registerImport(program);
 registerExport(program);
 registerKeys(program);
 
-await program.parseAsync(process.argv);
+try {
+  await program.parseAsync(process.argv);
+} catch (e) {
+  process.exitCode = reportCliError(e, process.argv.includes("--debug"));
+}

@@ -9,6 +9,8 @@ const envSchema = z.object({
   BODY_LIMIT_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024),
   CORS_ORIGINS: z.string().default("").transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)),
   LESIONTRACK_MODEL_DIR: z.string().optional(),
+  /** CLI: API key for writing through a running server (--server, or the server holding the folder). */
+  LESIONTRACK_API_KEY: z.string().min(1).optional(),
   DB_POOL_SIZE: z.coerce.number().int().positive().max(200).default(10),
   /** Access control: how long a verified API key / JWT is trusted before its row is re-read (ms). */
   API_KEY_CACHE_TTL_MS: z.coerce.number().int().min(0).max(3_600_000).default(5000),
@@ -19,6 +21,8 @@ const envSchema = z.object({
   JWT_AUDIENCE: z.string().min(1).optional(),
   /** Claim holding "cohort:role" scopes (space-separated string or array). */
   JWT_SCOPES_CLAIM: z.string().min(1).default("scope"),
+  /** Longest a JWT may still be valid (`exp` minus now), seconds; tokens without `exp` are refused. */
+  JWT_MAX_LIFETIME_SECONDS: z.coerce.number().int().positive().max(31_536_000).default(86_400),
   /** Requests per credential per window; 0 turns rate limiting off. */
   RATE_LIMIT_MAX: z.coerce.number().int().min(0).default(1200),
   RATE_LIMIT_WINDOW_MS: z.coerce.number().int().positive().default(60_000),

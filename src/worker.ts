@@ -1,5 +1,5 @@
 import { createApp } from "./api/app.ts";
-import type { Authenticate } from "./api/env.ts";
+import type { Authenticate } from "./auth/principal.ts";
 import { credentialOf } from "./auth/credential.ts";
 import { createJwtVerifier, looksLikeJwt } from "./auth/jwt.ts";
 import { createPostgresDb } from "./db/postgres.ts";
@@ -12,6 +12,7 @@ interface WorkerEnv {
   JWT_ISSUER?: string;
   JWT_AUDIENCE?: string;
   JWT_SCOPES_CLAIM?: string;
+  JWT_MAX_LIFETIME_SECONDS?: string;
   BODY_LIMIT_BYTES?: string;
   CORS_ORIGINS?: string;
 }
@@ -27,6 +28,7 @@ function jwtOnly(env: WorkerEnv): Authenticate {
     ...(env.JWT_ISSUER ? { issuer: env.JWT_ISSUER } : {}),
     ...(env.JWT_AUDIENCE ? { audience: env.JWT_AUDIENCE } : {}),
     ...(env.JWT_SCOPES_CLAIM ? { scopesClaim: env.JWT_SCOPES_CLAIM } : {}),
+    ...(env.JWT_MAX_LIFETIME_SECONDS ? { maxLifetimeSeconds: Number(env.JWT_MAX_LIFETIME_SECONDS) } : {}),
   });
   return async (req) => {
     const credential = credentialOf(req);

@@ -1,7 +1,8 @@
 import type { Context } from "hono";
 import { AppError } from "../service/errors.ts";
 import type { Ctx } from "../service/context.ts";
-import type { AppEnv, Principal } from "./env.ts";
+import type { AppEnv } from "./env.ts";
+import type { Principal } from "../auth/principal.ts";
 
 const RANK = { read: 1, write: 2, admin: 3 } as const;
 export type Role = keyof typeof RANK;

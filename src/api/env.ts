@@ -1,11 +1,8 @@
 import type { Ctx, ServiceDeps } from "../service/context.ts";
+import type { Authenticate, Principal } from "../auth/principal.ts";
 
-/** A caller's access: which cohorts it may read, write or administer ("*" = every cohort). */
-export interface Principal {
-  id: string;
-  kind: "api-key" | "jwt" | "open";
-  scopes: { cohortId: string; role: "read" | "write" | "admin" }[];
-}
+// auth/ owns who a caller is; re-exported for callers that build an app.
+export type { Authenticate, Principal };
 
 export interface AppConfig {
   /** Largest accepted request body, bytes (413 above). */
@@ -13,9 +10,6 @@ export interface AppConfig {
   /** Allowed CORS origins; empty = CORS closed. */
   corsOrigins: string[];
 }
-
-/** Resolves the caller's principal from a request, or null when the credentials are missing or wrong. */
-export type Authenticate = (req: Request) => Promise<Principal | null>;
 
 export interface AppDeps extends ServiceDeps {
   config: AppConfig;

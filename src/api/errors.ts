@@ -4,6 +4,7 @@ import { z } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
 import { AppError, type ErrorCode, type FieldIssue } from "../service/errors.ts";
 import { formatPath } from "../service/inputs/study.ts";
+import { jsonFault, MAX_BODY_DEPTH } from "../service/inputs/json-guard.ts";
 
 /** The one code -> HTTP status map (exhaustive: a new code will not compile until mapped). */
 export const STATUS_OF: Record<ErrorCode, ContentfulStatusCode> = {
@@ -74,10 +75,16 @@ export function problemFromError(c: Context, err: unknown): Response {
 }
 
 /** Hook for @hono/zod-openapi: a failed schema becomes problem+json naming the field. */
-export function validationHook(result: { success: boolean; error?: unknown; target?: string }, c: Context): Response | undefined {
-  if (result.success) return undefined;
-  const err = result.error as z.ZodError;
+export function validationHook(result: { success: boolean; data?: unknown; error?: unknown; target?: string }, c: Context): Response | undefined {
   const prefix = result.target && result.target !== "json" ? `${result.target}.` : "";
+  if (result.success) {
+    // A net under every schema: no field of any route may carry NUL or nest without bound.
+    const fault = jsonFault(result.data, MAX_BODY_DEPTH);
+    if (!fault) return undefined;
+    const issue = { path: prefix + formatPath(fault.path), message: fault.message };
+    return problem(c, "validation_failed", `${issue.path}: ${issue.message}`, [issue]);
+  }
+  const err = result.error as z.ZodError;
   const issues = err.issues.map((i) => ({ path: prefix + formatPath(i.path), message: i.message }));
   return problem(c, "validation_failed", issues.map((i) => `${i.path}: ${i.message}`).join("; "), issues);
 }

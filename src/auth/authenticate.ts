@@ -1,4 +1,4 @@
-import type { Authenticate, Principal } from "../api/env.ts";
+import type { Authenticate, Principal } from "./principal.ts";
 import { digestOf, parseApiKey, verifySecret } from "./api-key.ts";
 import { BoundedMap } from "./cache.ts";
 import { looksLikeJwt, type VerifiedJwt } from "./jwt.ts";
@@ -86,7 +86,7 @@ export function createAuthenticator(options: AuthenticatorOptions): Authenticato
   async function verifyToken(digest: string, token: string): Promise<Principal | null> {
     const v = await options.verifyJwt!(token);
     if (!v) return null;
-    cache.set(digest, { keyId: null, secretHash: null, principal: v.principal, checkedAt: now(), expiresAt: v.exp !== null ? v.exp * 1000 : Infinity });
+    cache.set(digest, { keyId: null, secretHash: null, principal: v.principal, checkedAt: now(), expiresAt: v.exp * 1000 });
     return v.principal;
   }
 

@@ -13,6 +13,7 @@ export function authenticatorFromEnv(env: Env, lookupKey: (keyId: string) => Pro
           verifyJwt: createJwtVerifier({
             ...jwks,
             scopesClaim: env.JWT_SCOPES_CLAIM,
+            maxLifetimeSeconds: env.JWT_MAX_LIFETIME_SECONDS,
             ...(env.JWT_ISSUER ? { issuer: env.JWT_ISSUER } : {}),
             ...(env.JWT_AUDIENCE ? { audience: env.JWT_AUDIENCE } : {}),
           }),

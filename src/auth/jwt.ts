@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
-import type { Principal } from "../api/env.ts";
+import type { Principal } from "./principal.ts";
 import { scopesFromClaim } from "./scopes.ts";
 
 export interface JwtOptions {
@@ -12,6 +12,8 @@ export interface JwtOptions {
   audience?: string;
   /** Claim holding `cohort:role` scopes (space-separated string or array); default `scope`. */
   scopesClaim?: string;
+  /** Longest accepted distance of `exp` in the future, seconds (a token must expire, and soon). Default 86400. */
+  maxLifetimeSeconds?: number;
   /** Clock for exp/nbf checks (tests); default the system clock. */
   now?: () => number;
 }
@@ -19,8 +21,10 @@ export interface JwtOptions {
 export interface VerifiedJwt {
   principal: Principal;
   /** Seconds since epoch when the token stops being valid (cache entries never outlive it). */
-  exp: number | null;
+  exp: number;
 }
+
+export const DEFAULT_JWT_MAX_LIFETIME_SECONDS = 86_400;
 
 /** Verifies bearer JWTs against the configured JWKS and maps their claims to our scopes. */
 export function createJwtVerifier(options: JwtOptions): (token: string) => Promise<VerifiedJwt | null> {
@@ -28,15 +32,19 @@ export function createJwtVerifier(options: JwtOptions): (token: string) => Promi
     ? createRemoteJWKSet(new URL(options.jwksUrl), { timeoutDuration: 5000, cooldownDuration: 30_000 })
     : createLocalJWKSet(options.jwks ?? (JSON.parse(readFileSync(options.jwksFile!, "utf8")) as JSONWebKeySet));
   const claim = options.scopesClaim ?? "scope";
+  const maxLifetime = options.maxLifetimeSeconds ?? DEFAULT_JWT_MAX_LIFETIME_SECONDS;
   return async (token) => {
     try {
       const { payload } = await jwtVerify(token, keys, {
         ...(options.issuer ? { issuer: options.issuer } : {}),
         ...(options.audience ? { audience: options.audience } : {}),
-        requiredClaims: ["sub"],
+        requiredClaims: ["sub", "exp"],
         ...(options.now ? { currentDate: new Date(options.now()) } : {}),
       });
-      return { principal: { id: `jwt:${payload.sub}`, kind: "jwt", scopes: scopesFromClaim(payload[claim]) }, exp: payload.exp ?? null };
+      const nowSeconds = (options.now ? options.now() : Date.now()) / 1000;
+      // A token valid for years is a leaked-forever credential: refuse it rather than trust it.
+      if (payload.exp! - nowSeconds > maxLifetime) return null;
+      return { principal: { id: `jwt:${payload.sub}`, kind: "jwt", scopes: scopesFromClaim(payload[claim]) }, exp: payload.exp! };
     } catch {
       return null;
     }

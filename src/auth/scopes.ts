@@ -1,4 +1,4 @@
-import type { Principal } from "../api/env.ts";
+import type { Principal } from "./principal.ts";
 
 export type Scope = Principal["scopes"][number];
 export type Role = Scope["role"];

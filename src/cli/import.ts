@@ -9,8 +9,10 @@ import { importDeepLesion } from "../service/import-deeplesion.ts";
 import { importObservationsCsv } from "../service/import-csv.ts";
 import type { ImportProgress, ImportSummary } from "../service/import-summary.ts";
 import { AppError } from "../service/errors.ts";
+import { CliError, usageError } from "./errors.ts";
+import { addServerOptions, chooseRoute, ServerApi, ServerError, type RouteOpts } from "./server-route.ts";
 
-interface ImportOpts { cohort?: string; db?: string; createCohort?: boolean; json?: boolean }
+interface ImportOpts extends RouteOpts { cohort?: string; createCohort?: boolean; json?: boolean }
 
 /** Peak resident memory while a command runs (sampled; the summary reports it). */
 function rssPeak() {
@@ -71,10 +73,16 @@ async function writeLines(file: string, lines: Iterable<string>): Promise<number
   return n;
 }
 
+const cohortHint = (e: AppError, cohortId: string) =>
+  e.code === "not_found" && e.message === `cohort ${cohortId} not found` ? `cohort ${cohortId} not found; add --create-cohort to create it` : e.message;
+
 async function runImport(format: "deeplesion" | "csv", file: string, opts: ImportOpts): Promise<void> {
-  if (!opts.cohort) throw new Error("--cohort ID is required");
+  if (!opts.cohort) throw usageError(`import ${format}: --cohort ID is required (the cohort to import into; add --create-cohort for a new one)`);
+  statSync(file); // a missing file is one line before anything opens
+  const route = chooseRoute(opts, `write scope on cohort ${opts.cohort}${opts.createCohort ? " (*:admin to create it)" : ""}`);
+  if (route.kind === "server") return importViaServer(route.api, format, file, opts as ImportOpts & { cohort: string });
   const peak = rssPeak();
-  const rt = await openRuntime(parseEnv(), opts.db);
+  const rt = await openRuntime(parseEnv(), route.db);
   const src = fileSource(file);
   try {
     const args = { ctx: { ...rt.deps, actor: `cli-import-${format}` }, cohortId: opts.cohort, source: src.stream, createCohort: opts.createCohort ?? false, onProgress: src.onProgress, concurrency: rt.handle.kind === "postgres" ? 4 : 1 };
@@ -85,17 +93,35 @@ async function runImport(format: "deeplesion" | "csv", file: string, opts: Impor
   } catch (e) {
     src.stop();
     if (!(e instanceof AppError)) throw e;
-    console.error(`import ${format}: ${e.message}`);
-    process.exitCode = 1;
+    throw new CliError(`import ${format}: ${cohortHint(e, opts.cohort)}`);
   } finally {
     await rt.handle.close();
   }
 }
 
+/** The same import through a running server's upload endpoint (the file is streamed, not buffered). */
+async function importViaServer(api: ServerApi, format: "deeplesion" | "csv", file: string, opts: ImportOpts & { cohort: string }): Promise<void> {
+  const peak = rssPeak();
+  const cohortPath = `/v1/cohorts/${encodeURIComponent(opts.cohort)}`;
+  if (opts.createCohort) {
+    const exists = await api.call("GET", cohortPath).then(() => true, (e: unknown) => (e instanceof ServerError && e.status === 404 ? false : Promise.reject(e)));
+    if (!exists) await api.call("POST", "/v1/cohorts", { cohortId: opts.cohort, name: opts.cohort, protocol: {}, settings: { scanIntervalDays: 56, bodySizeMm: [350, 300, 900] } });
+  }
+  console.error(`import ${format}: through the server at ${api.base}`);
+  try {
+    const { body } = await api.call<ImportSummary>("POST", `${cohortPath}/imports/${format}`, createReadStream(file), "text/csv");
+    printSummary(body, peak(), opts.json ?? false);
+    if (body.aborted) process.exitCode = 1;
+  } catch (e) {
+    if (e instanceof ServerError && e.status === 404 && !opts.createCohort) throw new CliError(`import ${format}: cohort ${opts.cohort} not found on ${api.base} (or the key cannot see it); add --create-cohort to create it`);
+    throw e;
+  }
+}
+
 export function registerImport(program: Command): void {
   const cmd = program.command("import").description("import DeepLesion DL_info.csv or the flat observations CSV into a cohort");
-  cmd
-    .command("deeplesion")
+  addServerOptions(cmd
+    .command("deeplesion"))
     .description("import DeepLesion's DL_info.csv as released (streamed); or --generate N rows of the same shape to --out")
     .argument("[file]", "DL_info.csv")
     .option("--cohort <id>", "cohort to import into")
@@ -109,7 +135,7 @@ export function registerImport(program: Command): void {
     .option("--out <file>", "with --generate: output file")
     .action(async (file: string | undefined, opts: ImportOpts & { generate?: string; patients?: string; studies?: string; seed: string; out?: string }) => {
       if (opts.generate) {
-        if (!opts.out) throw new Error("--generate needs --out FILE");
+        if (!opts.out) throw usageError("import deeplesion: --generate needs --out FILE");
         const n = await writeLines(opts.out, generateDlInfo({
           rows: Number(opts.generate), seed: Number(opts.seed),
           ...(opts.patients ? { patients: Number(opts.patients) } : {}), ...(opts.studies ? { studies: Number(opts.studies) } : {}),
@@ -117,11 +143,11 @@ export function registerImport(program: Command): void {
         console.log(`wrote ${n - 1} rows to ${opts.out}`);
         return;
       }
-      if (!file) throw new Error("give the DL_info.csv file (or --generate N --out FILE)");
+      if (!file) throw usageError("import deeplesion: give the DL_info.csv file (or --generate N --out FILE)");
       await runImport("deeplesion", file, opts);
     });
-  cmd
-    .command("csv")
+  addServerOptions(cmd
+    .command("csv"))
     .description("import the flat observations CSV (one row per observation; see README)")
     .argument("<file>", "observations CSV")
     .option("--cohort <id>", "cohort to import into")

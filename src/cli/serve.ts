@@ -5,6 +5,17 @@ import { seedDemo } from "../service/seed-demo.ts";
 import { listPatients } from "../db/queries/patients.ts";
 import { createKey } from "../service/keys-create.ts";
 import { countActiveKeys } from "../service/keys-lookup.ts";
+import { usageError } from "./errors.ts";
+
+/** A port from --port or PORT, checked before the database opens. */
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!/^\d+$/.test(text.trim()) || port > 65535) throw usageError(`--port must be a whole number from 0 to 65535 (0 = any free port), got "${text}"`);
+  return port;
+}
+
+/** The address other local processes use to reach a server bound to `host`. */
+const reachableHost = (host: string) => (host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host);
 
 export const DEMO_COHORT_ID = "demo";
 
@@ -19,6 +30,7 @@ export function registerServe(program: Command): void {
     .action(async (opts: { port?: string; host?: string; db?: string; demo?: boolean }) => {
       const started = performance.now();
       const env = parseEnv();
+      const port = opts.port !== undefined ? parsePort(opts.port) : env.PORT;
       const rt = await openRuntime(env, opts.db);
       console.log(`database: ${rt.handle.description}; growth model: ${rt.predictor.kind} ${rt.predictor.version}`);
       if (opts.demo) {
@@ -34,10 +46,14 @@ export function registerServe(program: Command): void {
           console.log(`admin API key (scope *:admin; shown once, paste it into the web page or send it as X-API-Key): ${key.token}`);
         }
       }
-      const port = opts.port !== undefined ? Number(opts.port) : env.PORT;
       const host = opts.host ?? env.HOST;
-      const { server, port: bound } = await listen(rt.deps, port, host);
+      const { server, port: bound } = await listen(rt.deps, port, host).catch(async (e: unknown) => {
+        await rt.handle.close();
+        throw e;
+      });
       const base = `http://${host.includes(":") ? `[${host}]` : host}:${bound}`;
+      const reachable = reachableHost(host);
+      rt.handle.folderLock?.announce(`http://${reachable.includes(":") ? `[${reachable}]` : reachable}:${bound}`);
       console.log(`lesiontrack listening on ${base}  (web page ${base}/ui, API docs ${base}/docs) after ${((performance.now() - started) / 1000).toFixed(1)} s`);
       const stop = () => {
         server.close();

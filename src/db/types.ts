@@ -12,6 +12,8 @@ export interface DbHandle {
   /** Where the data lives, without credentials (for logs). */
   description: string;
   close(): Promise<void>;
+  /** Embedded PGlite on disk only: the lock this process holds on the folder. */
+  folderLock?: { announce(url: string): void };
   /**
    * Subscribes to a NOTIFY channel (delivered after the notifying transaction commits).
    * `onListening` runs whenever the subscription is (re)established: messages may have been

@@ -4,11 +4,20 @@ import type { Ctx } from "./context.ts";
 import { createCohort } from "./create-cohort.ts";
 import { AppError, notFound } from "./errors.ts";
 import { ingestPatient, ingestPatients, type PatientBatch } from "./ingest-patient.ts";
-import { studyInput } from "./inputs/study.ts";
-import { formatPath } from "./inputs/study.ts";
+import { formatPath, identifier, IDENTIFIER_RULE, studyInput } from "./inputs/study.ts";
 
 /** The service refused a patient's data (as opposed to a failure of the database or the code). */
 const isRefusal = (e: unknown): e is AppError => e instanceof AppError && e.code === "validation_failed";
+
+/** Why a patient could not be stored, as a rejected row says it; unexpected failures are logged too. */
+function reasonOf(e: unknown): string {
+  if (isRefusal(e)) return e.message;
+  console.error("import: a patient could not be stored", e);
+  // The database's own words (the deepest cause), not the wrapper's query text and parameters.
+  let root = e;
+  while (root instanceof Error && root.cause instanceof Error) root = root.cause;
+  return `could not be stored: ${root instanceof Error ? root.message : String(root)}`;
+}
 
 /** What an import reports (CLI prints it, the upload endpoint returns it as JSON). */
 export interface ImportSummary {
@@ -50,9 +59,9 @@ const IMPORT_GROUP_SIZE = 25;
 
 /**
  * Accumulates a summary while patients stream through the one ingest path, in groups of
- * IMPORT_GROUP_SIZE patients per transaction. A group the service refuses (one patient's
- * studies clash with what is stored) is retried patient by patient, so only that patient's
- * rows are rejected.
+ * IMPORT_GROUP_SIZE patients per transaction. A group that fails for any reason (a refusal,
+ * or the database rejecting a value) is retried patient by patient, and a patient that still
+ * fails has its rows rejected with the reason: one bad patient never stops the import.
  */
 export class ImportRun {
   readonly summary: ImportSummary;
@@ -88,7 +97,10 @@ export class ImportRun {
    */
   async patient(batch: PatientBatch, lines: number[], extra: { duplicatesMerged?: number } = {}): Promise<void> {
     const studies: PatientBatch["studies"] = [];
+    // Ids go into locks and keys before any row is written, so they are checked first.
+    if (!identifier.safeParse(batch.patientId).success) return this.rejectPatient(JSON.stringify(batch.patientId), lines, `patient_id: ${IDENTIFIER_RULE}`);
     for (const st of batch.studies) {
+      if (!identifier.safeParse(st.studyKey).success) return this.rejectPatient(batch.patientId, lines, `study_key ${JSON.stringify(st.studyKey)}: ${IDENTIFIER_RULE}`);
       const parsed = studyInput.safeParse(st.input);
       if (!parsed.success) {
         const issue = parsed.error.issues[0]!;
@@ -122,21 +134,21 @@ export class ImportRun {
     try {
       const results = await ingestPatients({ ctx: this.ctx, cohortId: this.summary.cohortId, batches: group.map((q) => q.batch) });
       group.forEach((q, i) => this.imported(q, results[i]!.changed));
-    } catch (e) {
-      if (!isRefusal(e)) throw e;
-      // Someone in the group was refused: find out who, one transaction per patient.
+    } catch {
+      // Someone in the group failed (its transaction rolled back): find out who, one patient at a time.
       for (const q of group) await this.ingestOne(q);
     }
   }
 
-  /** One patient in its own transaction; refused = its rows rejected with the reason. */
+  /** One patient in its own transaction; any failure = its rows rejected with the reason. */
   private async ingestOne(q: Queued): Promise<void> {
+    let changed: boolean;
     try {
-      this.imported(q, (await ingestPatient({ ctx: this.ctx, cohortId: this.summary.cohortId, batch: q.batch })).changed);
+      changed = (await ingestPatient({ ctx: this.ctx, cohortId: this.summary.cohortId, batch: q.batch })).changed;
     } catch (e) {
-      if (!isRefusal(e)) throw e;
-      this.rejectPatient(q.batch.patientId, q.lines, e.message);
+      return this.rejectPatient(q.batch.patientId, q.lines, reasonOf(e));
     }
+    this.imported(q, changed);
   }
 
   private imported(q: Queued, changed: boolean): void {

@@ -1,16 +1,22 @@
 import { DEFAULT_PARAMS } from "../domain/recist/protocol.ts";
+import { MISSING_TARGET_MEANS, PROTOCOL_KEYS } from "../domain/recist/follow-up-flags.ts";
 import { AppError, type FieldIssue } from "./errors.ts";
 
 /**
  * Checks a cohort's RECIST protocol overrides against the parameters of recist.md §2:
- * known keys only, each of its default's type (numbers finite and >= 0).
+ * known keys only, each of its default's type (numbers finite and >= 0); plus the service's
+ * `missingTargetMeans` (how a target with no observation and no flag is read).
  */
 export function validateProtocol(protocol: Record<string, unknown>): Record<string, unknown> {
   const issues: FieldIssue[] = [];
   for (const [key, value] of Object.entries(protocol)) {
     const path = `protocol.${key}`;
-    if (!(key in DEFAULT_PARAMS)) {
-      issues.push({ path, message: `unknown protocol parameter; known: ${Object.keys(DEFAULT_PARAMS).join(", ")}` });
+    if (!PROTOCOL_KEYS.includes(key)) {
+      issues.push({ path, message: `unknown protocol parameter; known: ${PROTOCOL_KEYS.join(", ")}` });
+      continue;
+    }
+    if (key === "missingTargetMeans") {
+      if (!(MISSING_TARGET_MEANS as readonly unknown[]).includes(value)) issues.push({ path, message: `expected ${MISSING_TARGET_MEANS.map((m) => `"${m}"`).join(" or ")}` });
       continue;
     }
     const def = (DEFAULT_PARAMS as unknown as Record<string, unknown>)[key];

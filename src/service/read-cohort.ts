@@ -2,6 +2,7 @@ import { findCohort, listCohorts } from "../db/queries/cohorts.ts";
 import { listPatients } from "../db/queries/patients.ts";
 import type { Ctx } from "./context.ts";
 import { invalid, notFound } from "./errors.ts";
+import { identifier } from "./inputs/study.ts";
 
 const publicCohort = (row: NonNullable<Awaited<ReturnType<typeof findCohort>>>) => ({
   cohortId: row.cohortId,
@@ -28,7 +29,8 @@ export async function getCohorts({ ctx, visible }: { ctx: Ctx; visible?: (cohort
 const encodeCursor = (patientId: string): string => Buffer.from(patientId, "utf8").toString("base64url");
 function decodeCursor(cursor: string): string {
   const text = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!text || encodeCursor(text) !== cursor) throw invalid("cursor", "not a cursor returned by this endpoint");
+  // A cursor holds a patient id: anything else (even valid base64url) was not made here.
+  if (encodeCursor(text) !== cursor || !identifier.safeParse(text).success) throw invalid("cursor", "not a cursor returned by this endpoint");
   return text;
 }
 

@@ -132,7 +132,7 @@ describe("keys CLI", () => {
       expect(cli(["revoke", keyId, "--db", dir]).code).toBe(0);
       expect(JSON.parse(cli(["list", "--json", "--db", dir]).out)[0].revokedAt).toEqual(expect.any(String));
       const bad = cli(["create", "--name", "x", "--scope", "demo:owner", "--db", dir]);
-      expect(bad.code).toBe(1);
+      expect(bad.code).toBe(2); // a usage mistake
       expect(bad.err).toContain("demo:owner");
     } finally {
       rmSync(dir, { recursive: true, force: true });

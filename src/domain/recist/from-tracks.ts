@@ -6,7 +6,8 @@ import { evaluateCase } from "./evaluate.ts";
 import { toTenths, fromTenths } from "./exact.ts";
 import { type LineageLink, resolveLineage } from "./lineage.ts";
 import { DEFAULT_SLICE_THICKNESS_MM, resolveParams } from "./protocol.ts";
-import type { FollowUp, Input, LesionStatus, NewLesionObs, Params, Result, TargetObs } from "./types.ts";
+import type { FlagConflict, FollowUpFlags, MissingTargetMeans } from "./follow-up-flags.ts";
+import type { FollowUp, Input, LesionStatus, NewLesionObs, NonTargetObs, Params, Result, TargetObs } from "./types.ts";
 import { targetOrgan } from "./validate.ts";
 
 export interface TrackSize { longAxisMm: number; shortAxisMm: number }
@@ -21,16 +22,6 @@ export interface TrackForRecist {
 
 export interface Designation { trackId: string; role: "target" | "non-target" }
 
-export interface FollowUpFlags {
-  tumorMarkersAboveNormal?: boolean;
-  /** Reader's non-target status per track id; overrides the observed/not observed default. */
-  nonTargetStatus?: Record<string, LesionStatus>;
-  /** Target track ids "too small to measure" at this study. */
-  tstm?: string[];
-  /** New-lesion track ids the reader finds equivocal at this study. */
-  equivocalNew?: string[];
-}
-
 export interface TracksArgs {
   /** In time order; the first is the baseline. Dates ISO (only the YYYY-MM-DD part is used). */
   studies: { key: string; date: string }[];
@@ -38,6 +29,8 @@ export interface TracksArgs {
   /** Baseline roles set by a person; when absent or empty, targets are proposed. */
   designations?: Designation[];
   followUpFlags?: Record<string, FollowUpFlags>;
+  /** A target with no observation and no flag: not evaluated (default) or disappeared. */
+  missingTargetMeans?: MissingTargetMeans;
   referenceDate?: string;
   sliceThicknessMm?: number;
   params?: Partial<Params>;
@@ -49,7 +42,7 @@ export interface TracksArgs {
   lineage?: LineageLink[];
 }
 
-export interface TracksInput { input: Input; proposed: boolean; designations: Designation[] }
+export interface TracksInput { input: Input; proposed: boolean; designations: Designation[]; conflicts: FlagConflict[] }
 
 const day = (iso: string): string => iso.slice(0, 10);
 /** RECIST diameter in mm at 0.1 mm: short axis for nodes, long axis otherwise. */
@@ -77,10 +70,12 @@ export function proposeDesignations(baselineTracks: readonly { track: TrackForRe
 
 /**
  * Builds the contract Input from tracks. First study = baseline; sizes are the LD (short axis for
- * nodes) rounded to 0.1 mm. A target missing at a follow-up has disappeared; a track first seen
+ * nodes) rounded to 0.1 mm. A target missing at a follow-up is not evaluated, or has disappeared
+ * with `missingTargetMeans: "disappeared"`, unless flagged either way; a track first seen
  * after baseline is a new lesion (a node only once its SA >= pathologicalNodeMm), listed from then
  * on (absent once gone); non-targets are present when seen (nodes: SA >= pathologicalNodeMm), else
- * absent; flags override. Without designations, targets are proposed by §3.2 (`proposed: true`).
+ * absent; flags override, except a flag that contradicts a measurement at that study (`conflicts`:
+ * the measurement is used). An equivocal new lesion stays equivocal while absent (§8.3). Without designations, targets are proposed by §3.2 (`proposed: true`).
  *
  * Splits and merges (`lineage`, spec §4): a child track stands for the baseline lesion(s) it
  * descends from, followed transitively (a split child that later merges, a merged lesion that
@@ -91,12 +86,12 @@ export function proposeDesignations(baselineTracks: readonly { track: TrackForRe
  *  - one piece carried (itself, or a merged lesion) -> `measured` with its size;
  *  - several pieces carried (a split) -> `measured` with `fragments`, one per piece, an unseen
  *    piece 0; no carried piece seen but one carried by another target seen -> `merged` into that
- *    target; nothing seen -> `disappeared`.
+ *    target; nothing seen -> `missingTargetMeans`.
  * A non-target is present while any of its pieces is seen (a merge with a target included). A
  * track first seen after baseline with no parent is a new lesion and its descendants are its
  * pieces (present while any is seen, size = the sum); children are never new lesions themselves.
  * Children of baseline lesions that are not recorded (normal nodes) are ignored, as those are.
- * Flags (tstm, nonTargetStatus, equivocalNew) name the baseline / new lesion's own track id.
+ * Flags (FollowUpFlags) name the baseline / new lesion's own track id.
  */
 export function inputFromTracks(args: TracksArgs): TracksInput {
   const p = resolveParams(args.params);
@@ -104,7 +99,7 @@ export function inputFromTracks(args: TracksArgs): TracksInput {
   const [first, ...later] = args.studies;
   if (first === undefined) {
     // No study yet: an empty baseline, which the engine reports as NO_BASELINE_DISEASE.
-    return { input: { baseline: { date: "", targets: [], nonTargets: [] }, followUps: [] }, proposed: true, designations: [] };
+    return { input: { baseline: { date: "", targets: [], nonTargets: [] }, followUps: [] }, proposed: true, designations: [], conflicts: [] };
   }
   const node = toTenths(p.pathologicalNodeMm);
   // Nodes below the pathological size are normal and not recorded at all (§3.1).
@@ -143,25 +138,50 @@ export function inputFromTracks(args: TracksArgs): TracksInput {
     return isDisease(t, d) ? d : null;
   };
 
+  const conflicts: FlagConflict[] = [];
+  /** Last equivocal flag of each new lesion where it was seen: carried while it is absent (§8.3). */
+  const equivocalWhenSeen = new Map<string, boolean>();
   const followUps = later.map((study, i): FollowUp => {
     const k = i + 1;
     const flags = args.followUpFlags?.[study.key] ?? {};
+    const has = (list: string[] | undefined, id: string): boolean => list?.includes(id) ?? false;
+    /** A flag that says "not there" or "not looked at" where a lesion was measured: the measurement wins. */
+    const contradicted = (id: string, flag: FlagConflict["flag"], seenMm: number | null, message: string): boolean => {
+      if (seenMm === null) return false;
+      conflicts.push({ studyKey: study.key, trackId: id, flag, message: `${message} (measured ${seenMm} mm at this study)` });
+      return true;
+    };
     const targetObs = targets.map(({ track }): TargetObs => {
       const id = track.trackId;
-      if (flags.tstm?.includes(id)) return { id, status: "tstm" };
       const pieces = lineage.pieces(id, k);
       const carried = pieces.filter((p) => carrier(p) === id);
       const sizes = carried.map((p) => sizeAt(p, study.key));
-      if (sizes.some((s) => s !== undefined)) {
+      const seen = sizes.some((s) => s !== undefined);
+      const seenMm = seen ? fromTenths(sizes.reduce((a, s) => a + (s === undefined ? 0 : toTenths(diameter(track, s))), 0)) : null;
+      if (has(flags.notEvaluated, id) && !contradicted(id, "notEvaluated", seenMm, "flagged not evaluated but measured")) return { id, status: "not_evaluated" };
+      if (has(flags.disappeared, id) && !contradicted(id, "disappeared", seenMm, "flagged disappeared but measured")) return { id, status: "disappeared" };
+      const tooBig = seenMm !== null && toTenths(seenMm) >= toTenths(p.minMeasurableMm) ? seenMm : null;
+      if (has(flags.tooSmallToMeasure, id) && !contradicted(id, "tooSmallToMeasure", tooBig, `flagged too small to measure but measured >= ${p.minMeasurableMm} mm`)) return { id, status: "tstm" };
+      if (seen) {
         const mm = sizes.map((s) => (s === undefined ? 0 : diameter(track, s)));
         return mm.length === 1 ? { id, status: "measured", value: mm[0]! } : { id, status: "measured", fragments: mm };
       }
       const into = pieces.find((p) => carrier(p) !== id && sizeAt(p, study.key) !== undefined);
-      return into === undefined ? { id, status: "disappeared" } : { id, status: "merged", mergedInto: carrier(into)! };
+      if (into !== undefined) return { id, status: "merged", mergedInto: carrier(into)! };
+      return { id, status: args.missingTargetMeans ?? "not_evaluated" };
     });
-    const nonTargetObs = nonTargets.map(({ track }) => {
-      const seen = lineage.pieces(track.trackId, k).some((p) => diseaseAt(p, study.key) !== null);
-      return { id: track.trackId, status: flags.nonTargetStatus?.[track.trackId] ?? (seen ? "present" : "absent") };
+    /** Status of a non-target or new lesion: reader's flags first, unless a measurement contradicts them. */
+    const statusOf = (id: string, seenMm: number | null): LesionStatus => {
+      const given = flags.nonTargetStatus?.[id];
+      if (given !== undefined && !(given === "absent" && contradicted(id, "nonTargetStatus", seenMm, "status absent but measured"))) return given;
+      if (has(flags.notEvaluated, id) && !contradicted(id, "notEvaluated", seenMm, "flagged not evaluated but measured")) return "not_evaluated";
+      if (has(flags.disappeared, id) && !contradicted(id, "disappeared", seenMm, "flagged disappeared but measured")) return "absent";
+      return seenMm !== null ? "present" : "absent";
+    };
+    const increased = (id: string) => (has(flags.increasedSinceLast, id) ? { increasedSinceLast: true } : {});
+    const nonTargetObs = nonTargets.map(({ track }): NonTargetObs => {
+      const seenAt = lineage.pieces(track.trackId, k).map((p) => diseaseAt(p, study.key)).find((d) => d !== null);
+      return { id: track.trackId, status: statusOf(track.trackId, seenAt ?? null), ...increased(track.trackId) };
     });
     const newLesions: NewLesionObs[] = [];
     for (const track of args.tracks) {
@@ -175,14 +195,18 @@ export function inputFromTracks(args: TracksArgs): TracksInput {
       if (!seen && !recordedNew.has(track.trackId)) continue;
       recordedNew.add(track.trackId);
       const isMeasurable = d !== null && seen && measurable(track, d, p, sliceMm);
+      // Confirmed only when seen again without the flag; while absent the last state is carried.
+      const equivocal = seen ? has(flags.equivocalNew, track.trackId) : (equivocalWhenSeen.get(track.trackId) ?? false) || has(flags.equivocalNew, track.trackId);
+      if (seen) equivocalWhenSeen.set(track.trackId, equivocal);
       newLesions.push({
-        id: track.trackId, organ: track.organ, equivocal: flags.equivocalNew?.includes(track.trackId) ?? false,
-        measurable: isMeasurable, ...(isMeasurable ? { value: d } : {}), status: seen ? "present" : "absent",
+        id: track.trackId, organ: track.organ, equivocal,
+        measurable: isMeasurable, ...(isMeasurable ? { value: d } : {}), status: statusOf(track.trackId, d), ...increased(track.trackId),
       });
     }
     return {
       date: day(study.date),
       ...(flags.tumorMarkersAboveNormal !== undefined ? { tumorMarkersAboveNormal: flags.tumorMarkersAboveNormal } : {}),
+      ...(flags.symptomDriven !== undefined ? { symptomDriven: flags.symptomDriven } : {}),
       targets: targetObs, nonTargets: nonTargetObs, newLesions,
     };
   });
@@ -197,11 +221,11 @@ export function inputFromTracks(args: TracksArgs): TracksInput {
     },
     followUps,
   };
-  return { input, proposed, designations };
+  return { input, proposed, designations, conflicts };
 }
 
 /** Builds the Input from tracks and runs the engine: the service's one call for a patient's RECIST. */
-export function assessTracks(args: TracksArgs): { result: Result; proposed: boolean; designations: Designation[] } {
-  const { input, proposed, designations } = inputFromTracks(args);
-  return { result: evaluateCase({ params: args.params ?? {}, input }), proposed, designations };
+export function assessTracks(args: TracksArgs): { result: Result; input: Input; proposed: boolean; designations: Designation[]; conflicts: FlagConflict[] } {
+  const { input, proposed, designations, conflicts } = inputFromTracks(args);
+  return { result: evaluateCase({ params: args.params ?? {}, input }), input, proposed, designations, conflicts };
 }

@@ -1,6 +1,7 @@
 import type { Observation } from "../observation.ts";
 import { deriveTracks } from "../matching/tracks.ts";
 import { matcherConfigFor } from "../matching/weights.ts";
+import { tracksProtocol } from "../recist/follow-up-flags.ts";
 import { assessTracks } from "../recist/from-tracks.ts";
 import { lineageFromEvents } from "../recist/lineage.ts";
 import { compareStudies, recistDates } from "./time-axis.ts";
@@ -107,6 +108,7 @@ export function derivePatient(input: DerivationInput): Derivation {
   const sumsByStudy = new Map(studies.map((s) => [s.key, sumOfDiametersMm(s.observations)]));
   const axis = studies[0]?.timeAxis ?? "date";
   const { dates, synthetic } = recistDates(studies, axis);
+  const protocol = tracksProtocol(input.cohort.protocol);
   const recist = assessTracks({
     studies: studies.map((s, i) => ({ key: s.key, date: dates[i]! })),
     tracks: tracks.map((t) => ({
@@ -116,20 +118,11 @@ export function derivePatient(input: DerivationInput): Derivation {
       sizes: Object.fromEntries(t.points.map((p) => [p.studyKey, { longAxisMm: p.longAxisMm, shortAxisMm: p.shortAxisMm }])),
     })),
     ...(input.recist.designations && input.recist.designations.length > 0 ? { designations: input.recist.designations } : {}),
-    followUpFlags: Object.fromEntries(
-      Object.entries(input.recist.studyFlags ?? {}).map(([k, f]) => [
-        k,
-        {
-          ...(f.tumorMarkersAboveNormal !== undefined ? { tumorMarkersAboveNormal: f.tumorMarkersAboveNormal } : {}),
-          ...(f.nonTargetStatus ? { nonTargetStatus: f.nonTargetStatus } : {}),
-          ...(f.tooSmallToMeasure ? { tstm: f.tooSmallToMeasure } : {}),
-          ...(f.equivocalNew ? { equivocalNew: f.equivocalNew } : {}),
-        },
-      ]),
-    ),
+    followUpFlags: input.recist.studyFlags ?? {},
+    missingTargetMeans: protocol.missingTargetMeans,
     ...(input.referenceDate && !synthetic ? { referenceDate: input.referenceDate } : {}),
     ...(studies[0]?.sliceThicknessMm ? { sliceThicknessMm: studies[0].sliceThicknessMm } : {}),
-    params: input.cohort.protocol,
+    params: protocol.params,
     lineage: lineageFromEvents(matched.events),
   });
 

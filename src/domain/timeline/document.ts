@@ -33,6 +33,24 @@ export interface ForecastOutcome<F> {
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
+/**
+ * What the engine was told about each lesion per follow-up study key: a target's status
+ * (measured, tstm, disappeared, merged, not_evaluated), a non-target's or new lesion's
+ * (present, absent, unequivocal_progression, not_evaluated; "equivocal" for an equivocal new one).
+ */
+function recistStatusByTrack(d: Derivation): Map<string, Record<string, string>> {
+  const out = new Map<string, Record<string, string>>();
+  const put = (id: string, key: string, status: string) => out.set(id, { ...out.get(id), [key]: status });
+  d.recist.input.followUps.forEach((f, k) => {
+    const key = d.studies[k + 1]?.key;
+    if (key === undefined) return;
+    for (const t of f.targets) put(t.id, key, t.status);
+    for (const n of f.nonTargets) put(n.id, key, n.status);
+    for (const n of f.newLesions) put(n.id, key, n.equivocal && n.status === "present" ? "equivocal" : n.status);
+  });
+  return out;
+}
+
 export function buildTimeline<F>(
   patient: PatientRecord,
   cohort: CohortSettings,
@@ -72,6 +90,7 @@ export function buildTimeline<F>(
     };
   });
 
+  const statuses = recistStatusByTrack(d);
   const tracks = d.tracks.map((t) => ({
     trackId: t.trackId,
     label: t.label,
@@ -79,6 +98,7 @@ export function buildTimeline<F>(
     lesionType: t.lesionType,
     nodal: t.nodal,
     recistRole: d.recist.designations.find((x) => x.trackId === t.trackId)?.role ?? "new",
+    recistStatus: statuses.get(t.trackId) ?? {},
     observations: t.points,
     forecasts: trackForecasts.get(t.trackId) ?? [],
   }));
@@ -119,6 +139,7 @@ export function buildTimeline<F>(
       designationsProposed: d.recist.proposed,
       designations: d.recist.designations,
       syntheticDates: d.recist.syntheticDates,
+      inputWarnings: d.recist.conflicts,
       result,
     },
     forecasts: {

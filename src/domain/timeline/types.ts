@@ -1,4 +1,5 @@
 import type { Observation } from "../observation.ts";
+import type { FollowUpFlags } from "../recist/follow-up-flags.ts";
 import type { TimeAxis } from "./time-axis.ts";
 
 /** A stored study with its observations, as the derivation reads it. */
@@ -35,16 +36,8 @@ export interface LinkCorrection {
 /** People's RECIST inputs for one patient (stored on the patient). */
 export interface RecistAnnotations {
   designations?: { trackId: string; role: "target" | "non-target" }[];
-  /** Per study key: follow-up flags (markers, non-target status, too small to measure, equivocal new). */
-  studyFlags?: Record<
-    string,
-    {
-      tumorMarkersAboveNormal?: boolean;
-      nonTargetStatus?: Record<string, "present" | "absent" | "unequivocal_progression" | "not_evaluated">;
-      tooSmallToMeasure?: string[];
-      equivocalNew?: string[];
-    }
-  >;
+  /** Per study key: the reader's follow-up flags (recist/follow-up-flags.ts). */
+  studyFlags?: Record<string, FollowUpFlags>;
 }
 
 export interface CohortSettings {

@@ -1,6 +1,7 @@
 import { inputFromTracks, resolveParams } from "../../domain/recist/index.ts";
 import { lineageFromEvents, resolveLineage } from "../../domain/recist/lineage.ts";
-import type { FollowUpFlags, Result, TimepointResult } from "../../domain/recist/index.ts";
+import type { Result, TimepointResult } from "../../domain/recist/index.ts";
+import { tracksProtocol } from "../../domain/recist/follow-up-flags.ts";
 import type { RecistAnnotations } from "../../domain/timeline/types.ts";
 import type { SdtmRow } from "./columns.ts";
 
@@ -39,15 +40,7 @@ const NT_STATE: Record<string, string> = { present: "PRESENT", absent: "ABSENT",
 /** The engine's per-lesion inputs, rebuilt with the same mapping the derivation used (from-tracks). */
 function engineInput(p: PatientForSdtm, protocol: Record<string, unknown>) {
   const t = p.timeline;
-  const flags: Record<string, FollowUpFlags> = {};
-  for (const [k, f] of Object.entries(p.recistInputs.studyFlags ?? {})) {
-    flags[k] = {
-      ...(f.tumorMarkersAboveNormal !== undefined ? { tumorMarkersAboveNormal: f.tumorMarkersAboveNormal } : {}),
-      ...(f.nonTargetStatus ? { nonTargetStatus: f.nonTargetStatus } : {}),
-      ...(f.tooSmallToMeasure ? { tstm: f.tooSmallToMeasure } : {}),
-      ...(f.equivocalNew ? { equivocalNew: f.equivocalNew } : {}),
-    };
-  }
+  const protocolOf = tracksProtocol(protocol);
   return inputFromTracks({
     studies: t.studies.map((s) => ({ key: s.studyKey, date: s.recistDate ?? "2000-01-01" })),
     tracks: t.tracks.map((tr) => ({
@@ -58,9 +51,10 @@ function engineInput(p: PatientForSdtm, protocol: Record<string, unknown>) {
     })),
     ...(t.recist.designations.length > 0 ? { designations: t.recist.designations } : {}),
     lineage: lineageFromEvents(t.events),
-    followUpFlags: flags,
+    followUpFlags: p.recistInputs.studyFlags ?? {},
+    missingTargetMeans: protocolOf.missingTargetMeans,
     ...(t.studies[0]?.sliceThicknessMm ? { sliceThicknessMm: t.studies[0].sliceThicknessMm } : {}),
-    params: protocol,
+    params: protocolOf.params,
   }).input;
 }
 

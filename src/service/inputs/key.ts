@@ -1,9 +1,10 @@
 import { z } from "zod";
 import { parseScope } from "../../auth/scopes.ts";
+import { text } from "./json-guard.ts";
 
 /** A new API key: a name and COHORT:ROLE scopes (parsed). No argon2 here: the Workers bundle imports this. */
 export const keyInput = z.object({
-  name: z.string().trim().min(1).max(100),
+  name: text().trim().min(1).max(100),
   scopes: z
     .array(z.string().transform((s, c) => parseScope(s) ?? (c.addIssue({ code: "custom", message: `"${s}" is not COHORT:ROLE with ROLE read, write or admin (COHORT may be *)` }), z.NEVER)))
     .min(1, "at least one scope"),

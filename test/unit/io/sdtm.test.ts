@@ -54,8 +54,10 @@ describe("SDTM mapping of a stored timeline", () => {
     const base = patientWithSplitAndMerge();
     const n = base.tracks.find((t) => t.nodal)!;
     const d = base.tracks.find((t) => t.observations[0]!.observationId === "D")!;
-    const timeline = patientWithSplitAndMerge({ studyFlags: { S3: { tooSmallToMeasure: [n.trackId] } } });
-    const rows = sdtmOfPatient("STUDY1", { patientId: "P1", timeline, recistInputs: { studyFlags: { S3: { tooSmallToMeasure: [n.trackId] } } } }, {});
+    // D is not seen at S2: the reader says it has disappeared (unflagged it would be not evaluated).
+    const studyFlags = { S2: { disappeared: [d.trackId] }, S3: { tooSmallToMeasure: [n.trackId] } };
+    const timeline = patientWithSplitAndMerge({ studyFlags });
+    const rows = sdtmOfPatient("STUDY1", { patientId: "P1", timeline, recistInputs: { studyFlags } }, {});
     expectSdtmRules(rows, timeline);
     const at = (lnk: string, visit: number) => rows.tr.find((r) => r.TRLNKID === lnk && r.VISITNUM === visit)!;
     expect(at(d.label, 2)).toMatchObject({ TRTESTCD: "LDIAM", TRORRES: "NOT PRESENT", TRSTRESN: 0, TRSTRESU: "mm" });

@@ -33,7 +33,7 @@ describe("split of a target", () => {
     lesion("A1", "liver", { s2: 12 }),
     lesion("A2", "liver", { s2: 8, s3: 6 }),
   ];
-  const args: TracksArgs = { studies, tracks, designations: [{ trackId: "A", role: "target" }, { trackId: "B", role: "target" }], lineage: split("A", ["A1", "A2"], "s2") };
+  const args: TracksArgs = { studies, tracks, designations: [{ trackId: "A", role: "target" }, { trackId: "B", role: "target" }], lineage: split("A", ["A1", "A2"], "s2"), missingTargetMeans: "disappeared" };
 
   it("measures the target as the sum of its fragments; a fragment not seen is 0; all gone = disappeared", () => {
     const { input } = inputFromTracks(args);
@@ -76,7 +76,7 @@ describe("merge of two targets", () => {
   const merge: LineageLink[] = [{ parentTrackIds: ["P", "Q"], childTrackId: "M", kind: "merge", studyKey: "s2" }];
 
   it("puts the merged size on the first target and reports the other merged into it", () => {
-    const { input } = inputFromTracks({ studies: four, tracks, designations, lineage: merge });
+    const { input } = inputFromTracks({ studies: four, tracks, designations, lineage: merge, missingTargetMeans: "disappeared" });
     expect(input.followUps[1]!.targets).toEqual([
       { id: "P", status: "measured", value: 30 },
       { id: "Q", status: "merged", mergedInto: "P" },
@@ -87,7 +87,7 @@ describe("merge of two targets", () => {
   });
 
   it("sum = merged size + the rest, no new lesion, SD then PR", () => {
-    expect(responses({ studies: four, tracks, designations, lineage: merge })).toEqual([[56, false, "SD"], [50, false, "SD"], [20, false, "PR"]]);
+    expect(responses({ studies: four, tracks, designations, lineage: merge, missingTargetMeans: "disappeared" })).toEqual([[56, false, "SD"], [50, false, "SD"], [20, false, "PR"]]);
   });
 
   it("the first target is by track order, whatever order the lineage lists the parents in", () => {

@@ -41,10 +41,10 @@ describe("inputFromTracks: proposed targets (§3.2)", () => {
     expect(input.baseline.date).toBe("2024-01-01");
   });
 
-  it("maps follow-ups: missing target = disappeared, node uses short axis, non-target present/absent by sight", () => {
+  it("maps follow-ups: missing target = not evaluated, node uses short axis, non-target present/absent by sight", () => {
     const f1 = input.followUps[0]!;
     expect(f1.targets).toEqual([
-      { id: "L1", status: "measured", value: 20 }, { id: "L2", status: "disappeared" },
+      { id: "L1", status: "measured", value: 20 }, { id: "L2", status: "not_evaluated" },
       { id: "P1", status: "measured", value: 10 }, { id: "N1", status: "measured", value: 9 },
     ]);
     const nt = Object.fromEntries(f1.nonTargets.map((n) => [n.id, n.status]));
@@ -72,10 +72,10 @@ describe("inputFromTracks: designations and flags", () => {
   it("applies too-small-to-measure, equivocal, non-target status, markers, reference date and slice thickness", () => {
     const { input } = inputFromTracks({
       studies, tracks, referenceDate: "2024-01-05", sliceThicknessMm: 2.5,
-      followUpFlags: { s1: { tstm: ["L1"], equivocalNew: ["X1"], nonTargetStatus: { L3: "unequivocal_progression" }, tumorMarkersAboveNormal: true } },
+      followUpFlags: { s1: { tooSmallToMeasure: ["L2"], equivocalNew: ["X1"], nonTargetStatus: { L3: "unequivocal_progression" }, tumorMarkersAboveNormal: true } },
     });
     const f1 = input.followUps[0]!;
-    expect(f1.targets[0]).toEqual({ id: "L1", status: "tstm" });
+    expect(f1.targets[1]).toEqual({ id: "L2", status: "tstm" });
     expect(f1.newLesions[0]!.equivocal).toBe(true);
     expect(f1.nonTargets.find((n) => n.id === "L3")!.status).toBe("unequivocal_progression");
     expect(f1.tumorMarkersAboveNormal).toBe(true);

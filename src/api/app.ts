@@ -17,9 +17,12 @@ import { keyRoutes } from "./routes/keys.ts";
 import { viewRoutes } from "./routes/views.ts";
 import { forecastSkillRoutes } from "./routes/forecast-skill.ts";
 import { importRoutes, isStreamedUpload } from "./routes/imports.ts";
+import { srRoutes } from "./routes/sr.ts";
 import { auditRoutes } from "./routes/audit.ts";
 import { correctionRoutes } from "./routes/corrections.ts";
 import { recistRoutes } from "./routes/recist.ts";
+import { exportRoutes } from "./routes/exports.ts";
+import { reviewQueueRoutes } from "./routes/review-queue.ts";
 import { uiRoutes } from "./ui.ts";
 
 /** Builds the HTTP app around injected dependencies; no server, so tests call app.request(). */
@@ -74,8 +77,11 @@ export function createApp(deps: AppDeps) {
   app.route("/", recistRoutes);
   app.route("/", viewRoutes);
   app.route("/", forecastSkillRoutes);
+  app.route("/", reviewQueueRoutes);
   app.route("/", importRoutes);
+  app.route("/", srRoutes);
   app.route("/", auditRoutes);
+  app.route("/", exportRoutes);
   if (deps.keys) app.route("/", keyRoutes(deps.keys));
   app.route("/", uiRoutes);
 

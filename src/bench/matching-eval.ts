@@ -22,8 +22,9 @@ export interface TaskResult {
   taskId: string;
   multi: boolean;
   pairs: { a: string; b: string; cost: number; confidence: number }[];
-  track: TaskCounts;
-  literal: TaskCounts;
+  /** null for a task without labels. */
+  track: TaskCounts | null;
+  literal: TaskCounts | null;
   ms: number;
 }
 
@@ -34,9 +35,12 @@ export interface ScoreBlock {
 
 export interface BenchReport {
   tasks: number;
-  track: ScoreBlock;
-  literal: ScoreBlock;
-  calibration: ReturnType<typeof calibration>;
+  /** Links proposed over all tasks. */
+  links: number;
+  /** Scores: null when the file has no labels. */
+  track: ScoreBlock | null;
+  literal: ScoreBlock | null;
+  calibration: ReturnType<typeof calibration> | null;
   timeMsPerTask: { mean: number; p99: number };
   /** Synthetic 50 x 50 problems (seeded): the assignment alone, and a full study-pair match. */
   speed50x50: { assignMs: { mean: number; p99: number }; matchMs: { mean: number; p99: number } };
@@ -79,8 +83,8 @@ export function runTasks(tasks: readonly MatchingTask[], config: MatcherConfig =
       taskId: t.taskId,
       multi: t.a.length >= 2 && t.b.length >= 2,
       pairs,
-      track: scoreTrack(pred, t.labels, t.a.map((o) => o.id), t.b.map((o) => o.id)),
-      literal: scoreLiteral(pred, t.labels),
+      track: t.labels ? scoreTrack(pred, t.labels, t.a.map((o) => o.id), t.b.map((o) => o.id)) : null,
+      literal: t.labels ? scoreLiteral(pred, t.labels) : null,
       ms,
     };
   });
@@ -91,21 +95,23 @@ const block = (counts: TaskCounts[], seed: number): PrfSummary & { ci95: { f1: [
   ci95: bootstrapIntervals(counts, 2000, seed),
 });
 
-/** Aggregate per-task results into the numbers the bench prints. */
+/** Aggregate per-task results into the numbers the bench prints (scores only for a labelled file). */
 export function report(tasks: readonly MatchingTask[], results: readonly TaskResult[]): BenchReport {
+  const times = results.map((r) => r.ms);
+  const common = { tasks: results.length, links: results.reduce((n, r) => n + r.pairs.length, 0), timeMsPerTask: meanP99(times), speed50x50: speed50x50() };
+  const labelled = results.every((r) => r.track && r.literal);
+  if (!labelled || results.length === 0) return { ...common, track: null, literal: null, calibration: null };
   const multi = results.filter((r) => r.multi);
   const byId = new Map(tasks.map((t) => [t.taskId, t]));
   const links = results.flatMap((r) => {
-    const track = byId.get(r.taskId)!.labels.track;
+    const track = byId.get(r.taskId)!.labels!.track;
     return r.pairs.map((p) => ({ confidence: p.confidence, correct: track[p.a] !== undefined && track[p.a] === track[p.b] }));
   });
-  const times = results.map((r) => r.ms);
+  const counts = (rs: readonly TaskResult[], rule: "track" | "literal"): TaskCounts[] => rs.map((r) => r[rule]!);
   return {
-    tasks: results.length,
-    track: { all: block(results.map((r) => r.track), 1), multi: block(multi.map((r) => r.track), 2) },
-    literal: { all: block(results.map((r) => r.literal), 3), multi: block(multi.map((r) => r.literal), 4) },
+    ...common,
+    track: { all: block(counts(results, "track"), 1), multi: block(counts(multi, "track"), 2) },
+    literal: { all: block(counts(results, "literal"), 3), multi: block(counts(multi, "literal"), 4) },
     calibration: calibration(links),
-    timeMsPerTask: meanP99(times),
-    speed50x50: speed50x50(),
   };
 }

@@ -1,7 +1,10 @@
 import { matchStudyPair } from "../domain/matching/match.ts";
 import { MATCHER_CONFIG, type MatcherConfig } from "../domain/matching/weights.ts";
 import { scoreTrack, summarize } from "./matching-metrics.ts";
-import type { MatchingTask } from "./matching-tasks.ts";
+import type { MatchingTask, TaskLabels } from "./matching-tasks.ts";
+
+/** A task with its labels: what fitting needs. */
+type LabelledTask = MatchingTask & { labels: TaskLabels };
 
 /** One tunable value: how to read and write it in a config, and the grid to try. */
 interface Knob {
@@ -32,7 +35,7 @@ export const FIT_START: MatcherConfig = {
 };
 
 /** Objective: mean over task sets of (track F1 + exact accuracy) / 2. */
-function objective(sets: readonly MatchingTask[][], config: MatcherConfig, log = false): number {
+function objective(sets: readonly LabelledTask[][], config: MatcherConfig, log = false): number {
   let total = 0;
   for (const tasks of sets) {
     const counts = tasks.map((t) => {
@@ -47,7 +50,7 @@ function objective(sets: readonly MatchingTask[][], config: MatcherConfig, log =
 }
 
 /** Coordinate search: each knob over its grid in turn, keeping the best; two sweeps. */
-export function coordinateSearch(sets: readonly MatchingTask[][], start: MatcherConfig): { config: MatcherConfig; score: number; values: Record<string, number> } {
+export function coordinateSearch(sets: readonly LabelledTask[][], start: MatcherConfig): { config: MatcherConfig; score: number; values: Record<string, number> } {
   let config = start;
   let score = objective(sets, config);
   const values: Record<string, number> = {};
@@ -100,7 +103,7 @@ function solve3(a: number[][], b: number[]): [number, number, number] {
 }
 
 /** (cost, margin) and track-correctness of every link the matcher makes on the tasks. */
-export function linkFeatures(tasks: readonly MatchingTask[], config: MatcherConfig): { x: [number, number][]; y: number[] } {
+export function linkFeatures(tasks: readonly LabelledTask[], config: MatcherConfig): { x: [number, number][]; y: number[] } {
   const x: [number, number][] = [];
   const y: number[] = [];
   for (const t of tasks) {
@@ -114,7 +117,7 @@ export function linkFeatures(tasks: readonly MatchingTask[], config: MatcherConf
 }
 
 /** `bench matching --fit`: coordinate search of weights and gate, then the confidence logistic. */
-export function fitMatcher(sets: readonly MatchingTask[][], file: string, also?: string): void {
+export function fitMatcher(sets: readonly LabelledTask[][], file: string, also?: string): void {
   const { config, score, values } = coordinateSearch(sets, FIT_START);
   console.log(`fit on ${file}${also ? ` + ${also}` : ""}: objective mean((trackF1 + exact)/2) = ${score.toFixed(4)}`);
   console.log(`values changed from FIT_START: ${JSON.stringify(values)}`);

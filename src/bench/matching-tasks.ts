@@ -24,7 +24,8 @@ export interface MatchingTask {
   taskId: string;
   a: Observation[];
   b: Observation[];
-  labels: TaskLabels;
+  /** null when the file carries no `gt` (a user's own tasks): the bench prints counts and timing only. */
+  labels: TaskLabels | null;
 }
 
 /** DeepLesion slices are 512 x 512: centring in-plane removes most of the field-of-view offset. */
@@ -50,10 +51,10 @@ interface RawTask {
   task_id: string;
   lesions_a: TaskLesion[];
   lesions_b: TaskLesion[];
-  gt: TaskLabels;
+  gt?: TaskLabels;
 }
 
-/** Read a `dls-study-pair-matching-v1` file (also the `+shifted` variant). */
+/** Read a `dls-study-pair-matching-v1` file (also the `+shifted` variant), with or without `gt`. */
 export function loadMatchingTasks(file: string): MatchingTask[] {
   const raw = JSON.parse(readFileSync(file, "utf8")) as { format?: string; tasks?: RawTask[] };
   if (!raw.format?.startsWith("dls-study-pair-matching-v1") || !Array.isArray(raw.tasks)) {
@@ -63,6 +64,13 @@ export function loadMatchingTasks(file: string): MatchingTask[] {
     taskId: t.task_id,
     a: t.lesions_a.map(lesionToObservation),
     b: t.lesions_b.map(lesionToObservation),
-    labels: { dls_pairs: t.gt.dls_pairs, track: t.gt.track },
+    labels: t.gt ? { dls_pairs: t.gt.dls_pairs, track: t.gt.track } : null,
   }));
+}
+
+/** The tasks of a labelled file; `--fit` and the scorers need every task's `gt`. */
+export function labelledTasks(tasks: readonly MatchingTask[], file: string): (MatchingTask & { labels: TaskLabels })[] {
+  const missing = tasks.find((t) => t.labels === null);
+  if (missing) throw new Error(`${file}: task ${missing.taskId} has no gt labels`);
+  return tasks as (MatchingTask & { labels: TaskLabels })[];
 }

@@ -9,10 +9,11 @@ import { DomainWriter } from "../io/sdtm/write.ts";
 import { exportObservationsCsv } from "../service/export-csv.ts";
 import { exportSdtm } from "../service/export-sdtm.ts";
 import { AppError } from "../service/errors.ts";
+import { registerExportSr } from "./sr.ts";
 
 interface ExportOpts { cohort: string; out: string; db?: string }
 
-async function withRuntime(db: string | undefined, fn: (rt: Awaited<ReturnType<typeof openRuntime>>) => Promise<void>): Promise<void> {
+export async function withRuntime(db: string | undefined, fn: (rt: Awaited<ReturnType<typeof openRuntime>>) => Promise<void>): Promise<void> {
   const rt = await openRuntime(parseEnv(), db);
   try {
     await fn(rt);
@@ -26,7 +27,7 @@ async function withRuntime(db: string | undefined, fn: (rt: Awaited<ReturnType<t
 }
 
 export function registerExport(program: Command): void {
-  const cmd = program.command("export").description("export a cohort: flat observations CSV or CDISC SDTM (TU, TR, RS)");
+  const cmd = program.command("export").description("export a cohort: flat observations CSV, CDISC SDTM (TU, TR, RS) or DICOM SR (one TID 1500 report per study)");
   cmd
     .command("csv")
     .description("write the cohort's observations as the flat CSV (one row per observation; see README)")
@@ -78,4 +79,5 @@ export function registerExport(program: Command): void {
         }
       }),
     );
+  registerExportSr(cmd);
 }

@@ -11,6 +11,7 @@ import type { ImportProgress, ImportSummary } from "../service/import-summary.ts
 import { AppError } from "../service/errors.ts";
 import { CliError, usageError } from "./errors.ts";
 import { addServerOptions, chooseRoute, ServerApi, ServerError, type RouteOpts } from "./server-route.ts";
+import { registerImportSr } from "./sr.ts";
 
 interface ImportOpts extends RouteOpts { cohort?: string; createCohort?: boolean; json?: boolean }
 
@@ -99,14 +100,17 @@ async function runImport(format: "deeplesion" | "csv", file: string, opts: Impor
   }
 }
 
+/** --create-cohort through a running server: creates the cohort unless it exists. */
+export async function createCohortViaServer(api: ServerApi, cohortId: string): Promise<void> {
+  const exists = await api.call("GET", `/v1/cohorts/${encodeURIComponent(cohortId)}`).then(() => true, (e: unknown) => (e instanceof ServerError && e.status === 404 ? false : Promise.reject(e)));
+  if (!exists) await api.call("POST", "/v1/cohorts", { cohortId, name: cohortId, protocol: {}, settings: { scanIntervalDays: 56, bodySizeMm: [350, 300, 900] } });
+}
+
 /** The same import through a running server's upload endpoint (the file is streamed, not buffered). */
 async function importViaServer(api: ServerApi, format: "deeplesion" | "csv", file: string, opts: ImportOpts & { cohort: string }): Promise<void> {
   const peak = rssPeak();
   const cohortPath = `/v1/cohorts/${encodeURIComponent(opts.cohort)}`;
-  if (opts.createCohort) {
-    const exists = await api.call("GET", cohortPath).then(() => true, (e: unknown) => (e instanceof ServerError && e.status === 404 ? false : Promise.reject(e)));
-    if (!exists) await api.call("POST", "/v1/cohorts", { cohortId: opts.cohort, name: opts.cohort, protocol: {}, settings: { scanIntervalDays: 56, bodySizeMm: [350, 300, 900] } });
-  }
+  if (opts.createCohort) await createCohortViaServer(api, opts.cohort);
   console.error(`import ${format}: through the server at ${api.base}`);
   try {
     const { body } = await api.call<ImportSummary>("POST", `${cohortPath}/imports/${format}`, createReadStream(file), "text/csv");
@@ -119,7 +123,7 @@ async function importViaServer(api: ServerApi, format: "deeplesion" | "csv", fil
 }
 
 export function registerImport(program: Command): void {
-  const cmd = program.command("import").description("import DeepLesion DL_info.csv or the flat observations CSV into a cohort");
+  const cmd = program.command("import").description("import DeepLesion DL_info.csv, the flat observations CSV or DICOM SR measurement reports into a cohort");
   addServerOptions(cmd
     .command("deeplesion"))
     .description("import DeepLesion's DL_info.csv as released (streamed); or --generate N rows of the same shape to --out")
@@ -155,4 +159,5 @@ export function registerImport(program: Command): void {
     .option("--create-cohort", "create the cohort when it does not exist")
     .option("--json", "print the summary as JSON")
     .action(async (file: string, opts: ImportOpts) => runImport("csv", file, opts));
+  registerImportSr(cmd);
 }

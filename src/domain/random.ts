@@ -19,3 +19,13 @@ export function gaussian(random: () => number): number {
 
 export const intBetween = (random: () => number, lo: number, hi: number): number => lo + Math.floor(random() * (hi - lo + 1));
 export const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+
+/** A shuffled copy (Fisher-Yates) drawn from `rnd`, e.g. seededRandom(seed). */
+export function shuffled<T>(xs: readonly T[], rnd: () => number): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rnd() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}

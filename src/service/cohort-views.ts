@@ -19,6 +19,7 @@ export type BestResponse = { unconfirmed: string; confirmed: string } | null;
 
 interface Loaded {
   referenceLines: ReferenceLines;
+  annotations: "complete" | "partial";
   requireConfirmation: boolean;
   patients: { patientId: string; s: PatientSummary }[];
 }
@@ -46,6 +47,7 @@ async function load(ctx: Ctx, cohortId: string): Promise<Loaded> {
   const params = resolveParams(first.protocol as Partial<Params>);
   return {
     referenceLines: { partialResponsePct: -params.prThresholdPct, progressionPct: params.pdThresholdPct },
+    annotations: first.settings.annotations === "partial" ? "partial" : "complete",
     requireConfirmation: params.requireConfirmation,
     patients: rows.flatMap((r) => (r.patientId && r.summary ? [{ patientId: r.patientId, s: normalise(r.summary) }] : [])),
   };
@@ -60,6 +62,7 @@ export async function getSpider({ ctx, cohortId }: { ctx: Ctx; cohortId: string 
   const v = await load(ctx, cohortId);
   return {
     cohortId,
+    annotations: v.annotations,
     referenceLines: v.referenceLines,
     patients: v.patients.map(({ patientId, s }) => ({
       patientId,
@@ -91,6 +94,7 @@ export async function getWaterfall({ ctx, cohortId }: { ctx: Ctx; cohortId: stri
     .sort((a, b) => b.bestPctChange - a.bestPctChange || a.patientId.localeCompare(b.patientId));
   return {
     cohortId,
+    annotations: v.annotations,
     referenceLines: v.referenceLines,
     responseBasis: v.requireConfirmation ? ("confirmed" as const) : ("unconfirmed" as const),
     patients: bars,
@@ -113,5 +117,5 @@ export async function getSwimmer({ ctx, cohortId }: { ctx: Ctx; cohortId: string
       studies: s.spider.map((p) => ({ timeDays: p.timeDays, date: p.date, response: p.response, newLesion: p.newLesion })),
     }))
     .sort((a, b) => b.timeOnStudyDays - a.timeOnStudyDays || a.patientId.localeCompare(b.patientId));
-  return { cohortId, patients: lanes };
+  return { cohortId, annotations: v.annotations, patients: lanes };
 }

@@ -14,7 +14,7 @@ export async function* storedTimelines(tx: Tx, cohortId: string) {
   let after = "";
   for (;;) {
     const rows = await tx
-      .select({ patientId: patients.patientId, recistInputs: patients.recistInputs, body: patientTimelines.body })
+      .select({ patientId: patients.patientId, recistInputs: patients.recistInputs, revision: patientTimelines.revision, body: patientTimelines.body })
       .from(patients)
       .innerJoin(patientTimelines, and(eq(patientTimelines.cohortId, patients.cohortId), eq(patientTimelines.patientId, patients.patientId)))
       .where(and(eq(patients.cohortId, cohortId), gt(patients.patientId, after)))

@@ -3,7 +3,7 @@ import { CsvFatalError, type CsvSource } from "../io/csv-stream.ts";
 import type { Ctx } from "./context.ts";
 import { createCohort } from "./create-cohort.ts";
 import { AppError, notFound } from "./errors.ts";
-import { ingestPatient, ingestPatients, type PatientBatch } from "./ingest-patient.ts";
+import { ingestPatient, ingestPatients, type AfterWrite, type PatientBatch } from "./ingest-patient.ts";
 import { formatPath, identifier, IDENTIFIER_RULE, studyInput } from "./inputs/study.ts";
 
 /** The service refused a patient's data (as opposed to a failure of the database or the code). */
@@ -21,7 +21,7 @@ function reasonOf(e: unknown): string {
 
 /** What an import reports (CLI prints it, the upload endpoint returns it as JSON). */
 export interface ImportSummary {
-  format: "deeplesion" | "csv";
+  format: "deeplesion" | "csv" | "dicom-sr";
   cohortId: string;
   rowsRead: number;
   rowsImported: number;
@@ -38,6 +38,17 @@ export interface ImportSummary {
   aborted: { line: number | null; reason: string } | null;
   seconds: number;
   rowsPerSecond: number;
+  /** DICOM SR only: what was read but not imported as a lesion, and what the reports said beyond sizes. */
+  sr?: SrImportNotes;
+}
+
+export interface SrImportNotes {
+  /** Measurement groups skipped (not lesions, or not in mm), file/part number and reason. */
+  groupsSkipped: { line: number; reason: string }[];
+  /** Imported observations without a position (2-D coordinates on an image whose geometry was not given). */
+  observationsWithoutPosition: number;
+  /** Confirmed links now stored for the imported patients from Tracking Unique Identifiers. */
+  confirmedLinks: number;
 }
 
 export const MAX_REJECTED_LISTED = 1000;
@@ -77,6 +88,7 @@ export class ImportRun {
     cohortId: string,
     private readonly onProgress?: (p: ImportProgress) => void,
     private readonly concurrency = 1,
+    private readonly afterWrite?: AfterWrite,
   ) {
     this.summary = {
       format, cohortId, rowsRead: 0, rowsImported: 0, rowsRejected: 0, patients: 0, patientsChanged: 0, studies: 0,
@@ -132,7 +144,7 @@ export class ImportRun {
   private async ingest(group: Queued[]): Promise<void> {
     if (group.length === 1) return this.ingestOne(group[0]!);
     try {
-      const results = await ingestPatients({ ctx: this.ctx, cohortId: this.summary.cohortId, batches: group.map((q) => q.batch) });
+      const results = await ingestPatients({ ctx: this.ctx, cohortId: this.summary.cohortId, batches: group.map((q) => q.batch), ...(this.afterWrite ? { afterWrite: this.afterWrite } : {}) });
       group.forEach((q, i) => this.imported(q, results[i]!.changed));
     } catch {
       // Someone in the group failed (its transaction rolled back): find out who, one patient at a time.
@@ -144,7 +156,7 @@ export class ImportRun {
   private async ingestOne(q: Queued): Promise<void> {
     let changed: boolean;
     try {
-      changed = (await ingestPatient({ ctx: this.ctx, cohortId: this.summary.cohortId, batch: q.batch })).changed;
+      changed = (await ingestPatient({ ctx: this.ctx, cohortId: this.summary.cohortId, batch: q.batch, ...(this.afterWrite ? { afterWrite: this.afterWrite } : {}) })).changed;
     } catch (e) {
       return this.rejectPatient(q.batch.patientId, q.lines, reasonOf(e));
     }
@@ -182,10 +194,10 @@ export class ImportRun {
 }
 
 /** The cohort an import writes to: must exist, unless the caller asks to create it. */
-export async function ensureImportCohort(ctx: Ctx, cohortId: string, createIfMissing: boolean, name: string): Promise<void> {
+export async function ensureImportCohort(ctx: Ctx, cohortId: string, createIfMissing: boolean, name: string, annotations?: "partial"): Promise<void> {
   if (await findCohort(ctx.db, cohortId)) return;
   if (!createIfMissing) throw notFound(`cohort ${cohortId}`);
-  await createCohort({ ctx, input: { cohortId, name, protocol: {}, settings: { scanIntervalDays: 56, bodySizeMm: [350, 300, 900] } } });
+  await createCohort({ ctx, input: { cohortId, name, protocol: {}, settings: { scanIntervalDays: 56, bodySizeMm: [350, 300, 900], ...(annotations ? { annotations } : {}) } } });
 }
 
 /** What a format's reader yields: a rejected row, or one patient's rows grouped as a batch. */
@@ -214,7 +226,8 @@ export async function runImport(
   cohortName: string,
   events: AsyncIterable<ImportEvent>,
 ): Promise<ImportSummary> {
-  await ensureImportCohort(ctx, cohortId, createCohort, cohortName);
+  // DeepLesion marks only some lesions per study: a cohort it creates has partial annotations.
+  await ensureImportCohort(ctx, cohortId, createCohort, cohortName, format === "deeplesion" ? "partial" : undefined);
   const run = new ImportRun(ctx, format, cohortId, onProgress, concurrency);
   try {
     for await (const ev of events) {

@@ -5,6 +5,7 @@ import { bumpRevisions, findPatients, loadStudiesOf } from "../db/queries/patien
 import { deleteStudies, insertStudies, studyHashesOf } from "../db/queries/studies.ts";
 import { lockPatients } from "../db/queries/lock.ts";
 import { patients as patientsTable } from "../db/schema/index.ts";
+import type { Tx } from "../db/client.ts";
 import { nowIso, withTransaction, type Ctx } from "./context.ts";
 import { invalid, notFound } from "./errors.ts";
 import type { PatientInput, StudyInput } from "./inputs/study.ts";
@@ -30,6 +31,9 @@ export interface PatientIngestResult {
   revision: number;
 }
 
+/** Extra writes of an importer inside the ingest transaction, for the patients it changed, before they are re-derived. */
+export type AfterWrite = (tx: Tx, cohortId: string, patientIds: readonly string[]) => Promise<void>;
+
 /** Where things of batch entry i (study j) sit in the caller's request body, for error paths. */
 export interface BatchPaths {
   patientId(i: number): string;
@@ -51,7 +55,7 @@ const batchPaths: BatchPaths = {
  * The stored result equals study-by-study ingest through the API; unchanged bodies are skipped,
  * so sending the same batch again writes nothing.
  */
-export async function ingestPatients({ ctx, cohortId, batches, paths = batchPaths }: { ctx: Ctx; cohortId: string; batches: readonly PatientBatch[]; paths?: BatchPaths }): Promise<PatientIngestResult[]> {
+export async function ingestPatients({ ctx, cohortId, batches, paths = batchPaths, afterWrite }: { ctx: Ctx; cohortId: string; batches: readonly PatientBatch[]; paths?: BatchPaths; afterWrite?: AfterWrite }): Promise<PatientIngestResult[]> {
   const seenPatients = new Map<string, number>();
   batches.forEach((b, i) => {
     if (seenPatients.has(b.patientId)) throw invalid(paths.patientId(i), `patient ${b.patientId} appears twice in this batch (also at ${seenPatients.get(b.patientId)})`);
@@ -118,6 +122,7 @@ export async function ingestPatients({ ctx, cohortId, batches, paths = batchPath
     const order = ids.filter((id) => touched.has(id));
     const revisions = await bumpRevisions(tx, cohortId, order, at);
     await appendAuditMany(tx, audits);
+    if (afterWrite && order.length > 0) await afterWrite(tx, cohortId, order);
     if (order.length > 0) await recomputePatients({ ctx, tx, cohortId, patientIds: order });
     return batches.map((b, i): PatientIngestResult => {
       const hashes = stored.get(b.patientId);
@@ -138,8 +143,8 @@ export async function ingestPatients({ ctx, cohortId, batches, paths = batchPath
  * One patient and its studies in one transaction (bulk import, demo seeding, load seeding):
  * ingestPatients with a batch of one.
  */
-export async function ingestPatient({ ctx, cohortId, batch }: { ctx: Ctx; cohortId: string; batch: PatientBatch }) {
+export async function ingestPatient({ ctx, cohortId, batch, afterWrite }: { ctx: Ctx; cohortId: string; batch: PatientBatch; afterWrite?: AfterWrite }) {
   const paths: BatchPaths = { patientId: () => "patientId", studyKey: (_i, j) => `studies[${j}].studyKey`, studyBody: (_i, j) => `studies[${j}].input.` };
-  const [r] = await ingestPatients({ ctx, cohortId, batches: [batch], paths });
+  const [r] = await ingestPatients({ ctx, cohortId, batches: [batch], paths, ...(afterWrite ? { afterWrite } : {}) });
   return { patientCreated: r!.patientCreated, studiesCreated: r!.studiesCreated, changed: r!.changed };
 }

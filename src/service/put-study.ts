@@ -7,12 +7,16 @@ import { nowIso, withTransaction, type Ctx } from "./context.ts";
 import { notFound } from "./errors.ts";
 import type { StudyInput } from "./inputs/study.ts";
 import { recomputePatient } from "./recompute-patient.ts";
+import { patientAttributes, patientAudit } from "./upsert-patient.ts";
+import { patients } from "../db/schema/index.ts";
 import { checkStudies, pendingStudy, studyAudit, studyRows } from "./study-write.ts";
 
 export interface PutStudyResult {
   created: boolean;
   changed: boolean;
   revision: number;
+  /** The patient did not exist: it was created without attributes (as bulk ingest does). */
+  patientCreated: boolean;
   studyKey: string;
   observationIds: string[];
 }
@@ -29,13 +33,17 @@ export async function putStudy({ ctx, cohortId, patientId, studyKey, input }: { 
     await lockPatient(tx, cohortId, patientId);
     // Under the lock, independent reads sent together (one round trip on PostgreSQL).
     const [patient, existing, all] = await Promise.all([findPatient(tx, cohortId, patientId), findStudy(tx, cohortId, patientId, studyKey), loadStudies(tx, cohortId, patientId)]);
-    if (!patient) throw notFound(`patient ${patientId}`);
-    if (existing && existing.bodyHash === pending.bodyHash) {
-      return { created: false, changed: false, revision: patient.revision, studyKey, observationIds: pending.observationIds };
+    if (patient && existing && existing.bodyHash === pending.bodyHash) {
+      return { created: false, changed: false, revision: patient.revision, patientCreated: false, studyKey, observationIds: pending.observationIds };
     }
     checkStudies(all.filter((s) => s.key !== studyKey), [pending]);
 
     const at = nowIso(ctx);
+    if (!patient) {
+      const attributes = patientAttributes({ metadata: {} });
+      await tx.insert(patients).values({ cohortId, patientId, ...attributes, createdAt: at, updatedAt: at });
+      await appendAudit(tx, patientAudit(ctx, { cohortId, patientId }, undefined, attributes, at));
+    }
     const rows = studyRows({ cohortId, patientId }, pending, cohortSettingsOf(cohortRow).scanIntervalDays, at, existing?.createdAt ?? at);
     const before = existing ? { study: existing, observations: all.find((s) => s.key === studyKey)?.observations ?? [] } : null;
     if (existing) await deleteStudies(tx, cohortId, patientId, [studyKey]);
@@ -45,7 +53,7 @@ export async function putStudy({ ctx, cohortId, patientId, studyKey, input }: { 
       appendAudit(tx, studyAudit(ctx, { cohortId, patientId }, pending, before, at)),
     ]);
     await recomputePatient({ ctx, tx, cohortId, patientId });
-    return { created: !existing, changed: true, revision, studyKey, observationIds: pending.observationIds };
+    return { created: !existing, changed: true, revision, patientCreated: !patient, studyKey, observationIds: pending.observationIds };
   });
 }
 

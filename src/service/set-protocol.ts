@@ -1,17 +1,11 @@
-import { eq } from "drizzle-orm";
-import { patients } from "../db/schema/index.ts";
 import { findCohort, updateCohort } from "../db/queries/cohorts.ts";
-import { bumpRevisions } from "../db/queries/patients.ts";
 import { appendAudit } from "../db/queries/audit.ts";
 import { lockCohort } from "../db/queries/lock.ts";
 import { nowIso, withTransaction, type Ctx } from "./context.ts";
 import { notFound } from "./errors.ts";
 import { validateProtocol } from "./protocol.ts";
-import { recomputePatients } from "./recompute-patient.ts";
+import { rederiveCohort } from "./rederive-cohort.ts";
 import { canonicalJson } from "./study-write.ts";
-
-/** Patients re-derived per batch of statements. */
-const REDERIVE_BATCH = 100;
 
 /**
  * Replaces a cohort's RECIST protocol: a new protocol version (the old one stays in the audit
@@ -34,13 +28,6 @@ export async function setProtocol({ ctx, cohortId, protocol }: { ctx: Ctx; cohor
       before: { protocol: cohort.protocol, protocolVersion: cohort.protocolVersion },
       after: { protocol: validated, protocolVersion },
     });
-    const ids = await tx.select({ patientId: patients.patientId }).from(patients).where(eq(patients.cohortId, cohortId)).orderBy(patients.patientId);
-    // In batches of batched reads and writes; no patient locks needed under the cohort's lock.
-    for (let i = 0; i < ids.length; i += REDERIVE_BATCH) {
-      const batch = ids.slice(i, i + REDERIVE_BATCH).map((r) => r.patientId);
-      await bumpRevisions(tx, cohortId, batch, at);
-      await recomputePatients({ ctx, tx, cohortId, patientIds: batch });
-    }
-    return { protocolVersion, changed: true, patientsRederived: ids.length };
+    return { protocolVersion, changed: true, patientsRederived: await rederiveCohort({ ctx, tx, cohortId, at }) };
   });
 }

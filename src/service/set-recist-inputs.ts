@@ -23,8 +23,12 @@ export interface RecistInputsBody extends RecistAnnotations {
  * are refused, each naming its field: the patient is derived with the new inputs to find them.
  */
 async function refuseContradictions({ tx, cohortId, patientId, studies, input }: { tx: Tx; cohortId: string; patientId: string; studies: StudyRecord[]; input: RecistInputsBody }) {
+  // Only these flags can contradict a measurement; without them the extra derivation is skipped.
+  const canConflict = Object.values(input.studyFlags ?? {}).some((f) =>
+    (f.tooSmallToMeasure?.length ?? 0) + (f.notEvaluated?.length ?? 0) + (f.disappeared?.length ?? 0) > 0 || Object.values(f.nonTargetStatus ?? {}).includes("absent"));
+  if (!canConflict) return;
   const cohort = await findCohort(tx, cohortId);
-  if (!cohort || Object.keys(input.studyFlags ?? {}).length === 0) return;
+  if (!cohort) return;
   const { recist } = derivePatient({
     studies, corrections: await loadCorrections(tx, cohortId, patientId), recist: input, referenceDate: null, cohort: cohortSettingsOf(cohort),
   });

@@ -17,11 +17,14 @@ export class ApiError extends Error {
 }
 
 /** GET a JSON resource under /v1; problem+json answers become ApiError with the status. */
-export async function api(path) {
+export const api = (path) => send("GET", path);
+
+/** Sends a JSON request under /v1 with `key` (else the stored key); problem+json answers become ApiError. */
+export async function send(method, path, body = undefined, key = getKey()) {
   const headers = { accept: "application/json" };
-  const key = getKey();
   if (key) headers["X-API-Key"] = key;
-  const res = await fetch(`/v1${path}`, { headers });
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const res = await fetch(`/v1${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   if (!res.ok) {
     let problem = null;
     try {

@@ -79,4 +79,5 @@ function setupKeyForm() {
 
 setupKeyForm();
 window.addEventListener("hashchange", () => void render(true));
+window.addEventListener("lesiontrack:refresh", () => void render(false)); // after a correction from the page
 void render(false);

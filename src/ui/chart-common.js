@@ -3,14 +3,24 @@ import uPlot from "/ui/vendor/uPlot.esm.js";
 
 export { uPlot };
 
-/** Response colours: distinct hues, each at least 3:1 against white (WCAG 1.4.11). */
-export const RESPONSE_COLORS = { CR: "#0b5394", PR: "#1a7f4b", SD: "#a35f00", "NON-CR/NON-PD": "#6a4c93", PD: "#b3261e", NE: "#5f6368" };
-export const RESPONSE_ORDER = ["CR", "PR", "SD", "NON-CR/NON-PD", "PD", "NE"];
-export const RESPONSE_NAMES = { CR: "complete response", PR: "partial response", SD: "stable disease", "NON-CR/NON-PD": "non-CR/non-PD", PD: "progressive disease", NE: "not evaluable" };
+/** Response colours: distinct hues, each at least 3:1 against white (WCAG 1.4.11); iRECIST codes share their RECIST hue, iUPD its own. */
+export const RESPONSE_COLORS = {
+  CR: "#0b5394", PR: "#1a7f4b", SD: "#a35f00", "NON-CR/NON-PD": "#6a4c93", PD: "#b3261e", NE: "#5f6368",
+  iCR: "#0b5394", iPR: "#1a7f4b", iSD: "#a35f00", "NON-iCR/NON-iUPD": "#6a4c93", iUPD: "#c2185b", iCPD: "#b3261e",
+};
+export const RESPONSE_ORDER = ["CR", "PR", "SD", "NON-CR/NON-PD", "PD", "iCR", "iPR", "iSD", "NON-iCR/NON-iUPD", "iUPD", "iCPD", "NE"];
+export const RESPONSE_NAMES = {
+  CR: "complete response", PR: "partial response", SD: "stable disease", "NON-CR/NON-PD": "non-CR/non-PD", PD: "progressive disease", NE: "not evaluable",
+  iCR: "iRECIST complete response", iPR: "iRECIST partial response", iSD: "iRECIST stable disease", "NON-iCR/NON-iUPD": "iRECIST non-iCR/non-iUPD",
+  iUPD: "unconfirmed progression (iRECIST: confirm at the next scan)", iCPD: "confirmed progression (iRECIST)",
+};
 export const colorOf = (code) => RESPONSE_COLORS[code] ?? RESPONSE_COLORS.NE;
 
-/** Categorical colours for lesion tracks (dark enough for 3:1 on white). */
-export const TRACK_COLORS = ["#0072b2", "#d55e00", "#007a5a", "#b5478c", "#8a6d00", "#6a3d9a", "#00838f", "#8d4b2a", "#44546a", "#c62828"];
+/**
+ * Lesion track colours: the Okabe-Ito colour-blind-safe set, darkened where needed for 3:1 on
+ * white; beyond eight tracks colours repeat, so every line is also labelled at its end.
+ */
+export const TRACK_COLORS = ["#0072b2", "#d55e00", "#009e73", "#cc79a7", "#8a6d00", "#3c3c3c", "#56b4e9", "#e69f00"];
 
 export const FONT = "12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 const GRID = { stroke: "#e3e6ea", width: 1 };
@@ -68,6 +78,7 @@ export const recistLines = (ref) => [
 export function mount(el, opts, data, stats) {
   const width = Math.max(320, el.clientWidth || 640);
   const u = new uPlot({ ...opts, width }, data, el);
+  el.uplot = u; // what was drawn (scaled data, valToPos): read by the browser test
   const figure = el.closest("figure") ?? el;
   figure.dataset.series = String(stats.series);
   figure.dataset.points = String(stats.points);

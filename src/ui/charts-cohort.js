@@ -5,7 +5,19 @@ import { fmtPct } from "./dom.js";
 /** Beyond these a chart stops being readable (and the page says what it left out). */
 export const MAX_LANES = 80;
 export const MAX_SPIDER = 300;
-const daysAxis = (label = "days since baseline") => axis({ label, values: (u, splits) => splits.map((v) => `${v}`) });
+/** RECIST's -30 % / +20 % lines, except where annotations are partial (no RECIST there). */
+const thresholds = (view) => (view.annotations === "partial" ? [] : [referenceLines(recistLines(view.referenceLines))]);
+const YEAR = 365.25;
+/** Days since baseline; for patients timed by whole-year ages only, years (their days are not real). */
+const daysAxis = (view, label = "days since baseline") =>
+  view.patients.length > 0 && view.patients.every((p) => p.timeAxis === "age")
+    ? axis({ label: "years since the first scan (from ages in whole years)", splits: (u) => yearSplits(u.scales.x.min, u.scales.x.max), values: (u, splits) => splits.map((v) => `${Math.round(v / YEAR)}`) })
+    : axis({ label, values: (u, splits) => splits.map((v) => `${v}`) });
+const yearSplits = (min, max) => {
+  const out = [];
+  for (let y = Math.ceil(min / YEAR - 1e-9); y * YEAR <= max + 1e-9; y++) out.push(y * YEAR);
+  return out;
+};
 
 /** Best % change per patient as bars (largest growth left), coloured by best overall response. */
 export function waterfallChart(el, view, onPick) {
@@ -30,7 +42,7 @@ export function waterfallChart(el, view, onPick) {
           size: showIds ? 70 : 30,
           grid: { show: false },
         }),
-        axis({ label: "best % change from baseline", values: (u, splits) => splits.map((v) => `${v} %`), size: 64 }),
+        axis({ label: view.annotations === "partial" ? "best % change of tracked lesions" : "best % change from baseline", values: (u, splits) => splits.map((v) => `${v} %`), size: 64 }),
       ],
       series: [
         { label: "patient", value: (u, i) => bars[i - 1]?.patientId ?? "–" },
@@ -45,9 +57,9 @@ export function waterfallChart(el, view, onPick) {
           value: (u, v) => (v === null || v === undefined ? "–" : fmtPct(v)),
         })),
       ],
-      legend: { live: true },
+      legend: { show: false },
       cursor: { drag: { x: false, y: false }, points: { show: false } },
-      plugins: [referenceLines(recistLines(view.referenceLines))],
+      plugins: thresholds(view),
     },
     [xs, ...cats.map((c) => bars.map((b) => ((b.response ?? "NE") === c ? b.bestPctChange : null)))],
     { series: cats.length, points: bars.length },
@@ -83,7 +95,7 @@ export function spiderChart(el, view, readout, onPick) {
     {
       height: 340,
       scales: { x: { time: false }, y: { range: [Math.min(-100, ...all) - 5, Math.max(40, ...all) + 10] } },
-      axes: [daysAxis(), axis({ label: "% change from baseline", values: (u, s) => s.map((v) => `${v} %`), size: 64 })],
+      axes: [daysAxis(view), axis({ label: view.annotations === "partial" ? "% change of tracked lesions" : "% change from baseline", values: (u, s) => s.map((v) => `${v} %`), size: 64 })],
       series: [
         { label: "day" },
         ...patients.map((p) => ({ label: p.patientId, stroke: colorOf(p.response), width: 1.6, spanGaps: true, points: { show: true, size: 5, fill: colorOf(p.response) } })),
@@ -99,7 +111,7 @@ export function spiderChart(el, view, readout, onPick) {
           },
         ],
       },
-      plugins: [referenceLines(recistLines(view.referenceLines))],
+      plugins: thresholds(view),
     },
     data,
     { series: patients.length, points },
@@ -149,7 +161,7 @@ export function swimmerChart(el, view, onPick) {
       const end = u.valToPos(p.timeOnStudyDays, "x", true);
       ctx.fillStyle = colorOf(p.response);
       ctx.textAlign = "left";
-      ctx.fillText(p.response ?? "NE", end + px(12), y);
+      ctx.fillText(view.annotations === "partial" ? "" : p.response ?? "NE", end + px(12), y);
     }
     ctx.restore();
   };
@@ -161,7 +173,7 @@ export function swimmerChart(el, view, onPick) {
       padding: [16, 40, 0, 0],
       scales: { x: { time: false, range: [0, Math.max(1, maxT * 1.04)] }, y: { range: [0.3, n + 0.7] } },
       axes: [
-        daysAxis("days on study"),
+        daysAxis(view, "days on study"),
         axis({ label: "patient", splits: () => lanes.map((_, i) => laneY(i)), values: (u, s) => s.map((v) => lanes[n - v]?.patientId ?? ""), grid: { show: false }, size: 80 }),
       ],
       series: [{ label: "day" }, ...lanes.map((p) => ({ label: p.patientId, stroke: "#aab0b8", width: 7, spanGaps: true, points: { show: false } }))],

@@ -46,6 +46,8 @@ describe.each(backends)("SDTM export ($name)", (backend) => {
     await send(suite.t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/studies/S1`, studyBody("2024-01-10", [{ pos: a, long: 30 }, { pos: b, long: 20, organ: "lung" }]));
     await send(suite.t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/studies/S2`, studyBody("2024-03-10", [{ pos: a, long: 18 }, { pos: b, long: 12, organ: "lung" }]));
     await send(suite.t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/studies/S3`, studyBody("2024-05-10", [{ pos: a, long: 17 }]));
+    // The lung lesion was looked for at S3 and is gone (unflagged, an unseen target is not evaluated).
+    expect((await send(suite.t.app, "PUT", `/v1/cohorts/${cohortId}/patients/${p}/recist`, { studyFlags: { S3: { disappeared: ["trk_S1/2"] } } })).status).toBe(200);
     const { all } = await exportAll(cohortId);
     expectSdtmRules(all, await timelineOf(cohortId, p));
     expect(all.rs.filter((r) => r.RSTESTCD === "OVRLRESP").map((r) => [r.RSDTC, r.RSORRES])).toEqual([["2024-03-10", "PR"], ["2024-05-10", "PR"]]);

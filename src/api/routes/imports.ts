@@ -13,11 +13,11 @@ import { router } from "./router.ts";
 export const IMPORT_BODY_LIMIT_BYTES = 256 * 1024 * 1024;
 
 /** Routes whose CSV bodies stream past the JSON body limit and content-type rule (see app.ts). */
-export const isStreamedUpload = (path: string): boolean => /^\/v1\/cohorts\/[^/]+\/imports\/(deeplesion|csv)$/.test(path);
+export const isStreamedUpload = (path: string): boolean => /^\/v1\/cohorts\/[^/]+\/imports\/(deeplesion|csv|sr)$/.test(path);
 
-const ImportSummarySchema = z
+export const ImportSummarySchema = z
   .object({
-    format: z.enum(["deeplesion", "csv"]),
+    format: z.enum(["deeplesion", "csv", "dicom-sr"]),
     cohortId: z.string(),
     rowsRead: z.number().int(),
     rowsImported: z.number().int(),
@@ -31,6 +31,14 @@ const ImportSummarySchema = z
     aborted: z.object({ line: z.number().int().nullable(), reason: z.string() }).nullable(),
     seconds: z.number(),
     rowsPerSecond: z.number(),
+    sr: z
+      .object({
+        groupsSkipped: z.array(z.object({ line: z.number().int(), reason: z.string() })).describe("measurement groups not imported (not lesions, or not in mm): file/part number and reason"),
+        observationsWithoutPosition: z.number().int().describe("2-D coordinates on images whose geometry was not given"),
+        confirmedLinks: z.number().int().describe("confirmed links stored from Tracking Unique Identifiers shared across studies"),
+      })
+      .optional()
+      .describe("DICOM SR imports only (rows are reports: one file or multipart part each)"),
   })
   .openapi("ImportSummary");
 

@@ -4,7 +4,7 @@ import { ctxFor } from "../access.ts";
 import { CohortParams, errorResponses, json } from "./common.ts";
 import { router } from "./router.ts";
 
-const ResponseCode = z.string().openapi({ description: "RECIST overall response: CR, PR, SD, NON-CR/NON-PD, PD or NE", example: "PR" });
+const ResponseCode = z.string().openapi({ description: "overall response: CR, PR, SD, NON-CR/NON-PD, PD or NE; in an iRECIST cohort iCR, iPR, iSD, NON-iCR/NON-iUPD, iUPD, iCPD or NE", example: "PR" });
 const BestResponse = z
   .object({ unconfirmed: ResponseCode, confirmed: ResponseCode })
   .nullable()
@@ -17,11 +17,13 @@ const ReferenceLines = z
   .openapi("ReferenceLines");
 const reportedResponse = ResponseCode.nullable().openapi({ description: "the best overall response the protocol reports (confirmed when it requires confirmation)" });
 const timeDays = z.number().openapi({ description: "days since the patient's first study (from dates, day offsets or age)" });
+const annotations = z.enum(["complete", "partial"]).openapi({ description: '"partial" (cohort setting; DeepLesion imports): percent changes are of tracked lesions only and no RECIST response is reported' });
 const timeAxis = z.string().openapi({ description: "what the patient's time comes from: date, dayOffset, age or order", example: "date" });
 
 export const SpiderSchema = z
   .object({
     cohortId: z.string(),
+    annotations,
     referenceLines: ReferenceLines,
     patients: z.array(
       z.object({
@@ -46,6 +48,7 @@ export const SpiderSchema = z
 export const WaterfallSchema = z
   .object({
     cohortId: z.string(),
+    annotations,
     referenceLines: ReferenceLines,
     responseBasis: z.enum(["confirmed", "unconfirmed"]),
     patients: z.array(
@@ -64,6 +67,7 @@ export const WaterfallSchema = z
 export const SwimmerSchema = z
   .object({
     cohortId: z.string(),
+    annotations,
     patients: z.array(
       z.object({
         patientId: z.string(),

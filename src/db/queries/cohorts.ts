@@ -25,12 +25,13 @@ export async function listCohorts(db: Db | Tx): Promise<CohortRow[]> {
 
 /** The cohort's settings in the domain's shape, defaults filled in. */
 export function cohortSettingsOf(row: CohortRow): CohortSettings {
-  const s = row.settings as { scanIntervalDays?: number; forecastHorizonsDays?: number[]; bodySizeMm?: [number, number, number] };
+  const s = row.settings as { scanIntervalDays?: number; forecastHorizonsDays?: number[]; bodySizeMm?: [number, number, number]; annotations?: "complete" | "partial" };
   return {
     protocol: row.protocol,
     protocolVersion: row.protocolVersion,
     scanIntervalDays: s.scanIntervalDays ?? 56,
     ...(s.forecastHorizonsDays ? { forecastHorizonsDays: s.forecastHorizonsDays } : {}),
     bodySizeMm: s.bodySizeMm ?? [350, 300, 900],
+    ...(s.annotations === "partial" ? { annotations: "partial" as const } : {}),
   };
 }

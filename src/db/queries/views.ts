@@ -1,4 +1,4 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { cohorts, patientTimelines } from "../schema/index.ts";
 import type { Db, Tx } from "../client.ts";
 
@@ -7,6 +7,7 @@ export interface CohortSummaryRow {
   patientId: string | null;
   summary: Record<string, unknown> | null;
   protocol: Record<string, unknown>;
+  settings: Record<string, unknown>;
 }
 
 /**
@@ -16,9 +17,19 @@ export interface CohortSummaryRow {
  */
 export async function readCohortSummaries(db: Db | Tx, cohortId: string): Promise<CohortSummaryRow[]> {
   return db
-    .select({ patientId: patientTimelines.patientId, summary: patientTimelines.summary, protocol: cohorts.protocol })
+    .select({ patientId: patientTimelines.patientId, summary: patientTimelines.summary, protocol: cohorts.protocol, settings: cohorts.settings })
     .from(cohorts)
     .leftJoin(patientTimelines, and(eq(patientTimelines.cohortId, cohorts.cohortId), sql`coalesce((${patientTimelines.summary}->>'studyCount')::int, 0) > 0`))
     .where(eq(cohorts.cohortId, cohortId))
     .orderBy(asc(patientTimelines.patientId));
+}
+
+/** One page of a cohort's stored timeline bodies in patient order, after `afterPatientId` (keyset paging). */
+export async function readTimelineBodies(db: Db | Tx, cohortId: string, afterPatientId: string | null, pageSize: number): Promise<{ patientId: string; body: string }[]> {
+  return db
+    .select({ patientId: patientTimelines.patientId, body: patientTimelines.body })
+    .from(patientTimelines)
+    .where(and(eq(patientTimelines.cohortId, cohortId), afterPatientId === null ? undefined : gt(patientTimelines.patientId, afterPatientId)))
+    .orderBy(asc(patientTimelines.patientId))
+    .limit(pageSize);
 }

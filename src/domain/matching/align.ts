@@ -63,24 +63,52 @@ class PointGrid {
   }
 }
 
+/** Below this many lesion pairs, checking every pair beats building and querying a grid. */
+const BRUTE_FORCE_PAIRS = 1024;
+
 /** Greedy one-to-one inlier set for a trial offset, closest residuals first. */
-function inliersFor(a: readonly AlignPoint[], grid: PointGrid, offset: Vec3, radiusMm: number): Consensus {
-  const cand: { i: number; j: number; r: number }[] = [];
-  a.forEach((p, i) => {
-    const q: Vec3 = [p.positionMm[0] + offset[0], p.positionMm[1] + offset[1], p.positionMm[2] + offset[2]];
-    grid.near(q, radiusMm, (j, r) => cand.push({ i, j, r }));
-  });
-  cand.sort((p, q) => p.r - q.r || p.i - q.i || p.j - q.j);
-  const usedA = new Set<number>();
-  const usedB = new Set<number>();
+function inliersFor(a: readonly AlignPoint[], b: readonly AlignPoint[], grid: PointGrid | null, offset: Vec3, radiusMm: number): Consensus {
+  return grid ? greedyInliers(a.length, b.length, gridCandidates(a, grid, offset, radiusMm), offset) : greedyInliers(a.length, b.length, allCandidates(a, b, offset, radiusMm), offset);
+}
+
+type Candidates = { i: number[]; j: number[]; r: number[] };
+
+function gridCandidates(a: readonly AlignPoint[], grid: PointGrid, offset: Vec3, radiusMm: number): Candidates {
+  const c: Candidates = { i: [], j: [], r: [] };
+  a.forEach((p, i) => grid.near([p.positionMm[0] + offset[0], p.positionMm[1] + offset[1], p.positionMm[2] + offset[2]], radiusMm, (j, r) => {
+    c.i.push(i); c.j.push(j); c.r.push(r);
+  }));
+  return c;
+}
+
+function allCandidates(a: readonly AlignPoint[], b: readonly AlignPoint[], offset: Vec3, radiusMm: number): Candidates {
+  const c: Candidates = { i: [], j: [], r: [] };
+  for (let i = 0; i < a.length; i++) {
+    const pa = a[i]!.positionMm;
+    const q0 = pa[0] + offset[0], q1 = pa[1] + offset[1], q2 = pa[2] + offset[2];
+    for (let j = 0; j < b.length; j++) {
+      const pb = b[j]!.positionMm;
+      const d0 = pb[0] - q0, d1 = pb[1] - q1, d2 = pb[2] - q2;
+      const r = Math.sqrt(d0 * d0 + d1 * d1 + d2 * d2);
+      if (r < radiusMm) { c.i.push(i); c.j.push(j); c.r.push(r); }
+    }
+  }
+  return c;
+}
+
+function greedyInliers(na: number, nb: number, c: Candidates, offset: Vec3): Consensus {
+  const order = c.r.map((_, k) => k).sort((p, q) => c.r[p]! - c.r[q]! || c.i[p]! - c.i[q]! || c.j[p]! - c.j[q]!);
+  const usedA = new Uint8Array(na);
+  const usedB = new Uint8Array(nb);
   const inliers: [number, number][] = [];
   let residualSum = 0;
-  for (const c of cand) {
-    if (usedA.has(c.i) || usedB.has(c.j)) continue;
-    usedA.add(c.i);
-    usedB.add(c.j);
-    inliers.push([c.i, c.j]);
-    residualSum += c.r;
+  for (const k of order) {
+    const i = c.i[k]!, j = c.j[k]!;
+    if (usedA[i] || usedB[j]) continue;
+    usedA[i] = 1;
+    usedB[j] = 1;
+    inliers.push([i, j]);
+    residualSum += c.r[k]!;
   }
   return { offset, inliers, residualSum };
 }
@@ -149,11 +177,11 @@ export function shiftHypotheses(a: readonly AlignPoint[], b: readonly AlignPoint
   }
   if (anchors.length === 0) anchors = a.flatMap((p) => b.map((q) => subtract(q.positionMm, p.positionMm)));
   const score = (c: Consensus): number => c.inliers.length * 1e6 - c.residualSum - 1e-3 * priorDistance2(c.offset, config.shiftPriorMm);
-  const grid = new PointGrid(b, radius);
+  const grid = a.length * b.length > BRUTE_FORCE_PAIRS ? new PointGrid(b, radius) : null;
   const refined = preselectAnchors(anchors, radius).map((anchor) => {
-    const first = inliersFor(a, grid, anchor, radius);
+    const first = inliersFor(a, b, grid, anchor, radius);
     const offsets = first.inliers.map(([i, j]) => subtract(b[j]!.positionMm, a[i]!.positionMm));
-    return inliersFor(a, grid, medianVec(offsets), radius);
+    return inliersFor(a, b, grid, medianVec(offsets), radius);
   });
   refined.sort((p, q) => score(q) - score(p));
   const seen = new Set<string>();

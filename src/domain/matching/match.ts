@@ -2,9 +2,9 @@ import { type Vec3, norm, subtract } from "../geometry.ts";
 import type { Observation } from "../observation.ts";
 import { type AlignPoint, type Alignment, shiftHypotheses, shiftPriorCost } from "./align.ts";
 import { type AssignedPair, assignWithGate } from "./assign.ts";
-import { linkConfidence, pairMargin } from "./confidence.ts";
+import { groupMargins, linkConfidence, pairMargin } from "./confidence.ts";
 import { duplicateGroups } from "./duplicates.ts";
-import { type PairCost, pairCost } from "./cost.ts";
+import { type PairCost, pairCost, positionTerm } from "./cost.ts";
 import { MATCHER_CONFIG, type MatcherConfig } from "./weights.ts";
 
 /** One link proposed by the matcher between an earlier and a later observation. */
@@ -38,7 +38,7 @@ export interface MatchInput {
 }
 
 /** Subtracted from a forced pair's cost so every assignment takes it, while its real cost still ranks shifts. */
-const FORCE_BONUS = 1e6;
+export const FORCE_BONUS = 1e6;
 
 /** Key of a pair in `MatchInput.forbidden` / `MatchInput.forced`. */
 export const pairKey = (earlierId: string, laterId: string): string => `${earlierId}\u0000${laterId}`;
@@ -63,8 +63,34 @@ export function costMatrix(input: MatchInput, shiftMm: Vec3): PairCost[][] {
   );
 }
 
+/**
+ * The parts of every pair cost that do not depend on the shift, computed once per study pair:
+ * only the position term changes between the candidate shifts (the hot loop of matching).
+ */
+function shiftFreeCosts(input: MatchInput, config: MatcherConfig): (shiftMm: Vec3) => number[][] {
+  const zero: Vec3 = [0, 0, 0];
+  const cells = input.earlier.map((a, i) =>
+    input.later.map((b) => {
+      const c = pairCost(a, b, { shiftMm: zero, skippedStudies: input.skipped?.[i] ?? 0 }, config.cost);
+      const key = pairKey(a.id, b.id);
+      const rest = input.forbidden?.has(key) ? Infinity : c.total - c.position - (input.forced?.has(key) ? FORCE_BONUS : 0);
+      const moves = !(a.positionNormalized && b.positionNormalized) && a.positionMm && b.positionMm;
+      const d = moves ? subtract(b.positionMm!, a.positionMm!) : zero;
+      // positionTerm at shift 0 is |d| / tolerance, so the tolerance is recovered from it.
+      const perMm = moves ? positionTerm(a, b, { shiftMm: zero, skippedStudies: 0 }, config.cost) / Math.max(1e-12, norm(d)) : 0;
+      return { rest, moves, d, perMm, fixed: c.position };
+    }),
+  );
+  return (shiftMm) =>
+    cells.map((row) =>
+      row.map((c) => c.rest + (c.moves ? Math.hypot(c.d[0] - shiftMm[0], c.d[1] - shiftMm[1], c.d[2] - shiftMm[2]) * c.perMm : c.fixed)),
+    );
+}
+
 interface Solution {
   shiftMm: Vec3;
+  /** Member-level pair costs (earlier x later). */
+  totals: number[][];
   /** Costs between duplicate groups (a lesion measured on two series counts once). */
   groupTotals: number[][];
   /** Assigned groups, with the cheapest member pair as row / col. */
@@ -72,16 +98,15 @@ interface Solution {
   objective: number;
 }
 
-function solveUnderShift(input: MatchInput, config: MatcherConfig, shiftMm: Vec3, groupsA: number[][], groupsB: number[][]): Solution {
-  const totals = costMatrix(input, shiftMm).map((row) => row.map((c) => c.total));
-  const best = groupsA.map((ga) =>
-    groupsB.map((gb) => {
-      let pick = { row: ga[0]!, col: gb[0]!, cost: Infinity };
-      for (const i of ga) for (const j of gb) if (totals[i]![j]! < pick.cost) pick = { row: i, col: j, cost: totals[i]![j]! };
-      return pick;
-    }),
-  );
-  const groupTotals = best.map((r) => r.map((p) => p.cost));
+function solveUnderShift(totalsAt: (shiftMm: Vec3) => number[][], config: MatcherConfig, shiftMm: Vec3, groupsA: number[][], groupsB: number[][]): Solution {
+  const totals = totalsAt(shiftMm);
+  const cheapest = (ga: readonly number[], gb: readonly number[]): AssignedPair => {
+    let pick = { row: ga[0]!, col: gb[0]!, cost: Infinity };
+    for (const i of ga) for (const j of gb) if (totals[i]![j]! < pick.cost) pick = { row: i, col: j, cost: totals[i]![j]! };
+    return pick;
+  };
+  const singletons = groupsA.length === totals.length && groupsB.length === (totals[0]?.length ?? 0);
+  const groupTotals = singletons ? totals : groupsA.map((ga) => groupsB.map((gb) => cheapest(ga, gb).cost));
   const half = config.gate / 2;
   const groupPairs = assignWithGate(groupTotals, half, half);
   const objective =
@@ -92,10 +117,18 @@ function solveUnderShift(input: MatchInput, config: MatcherConfig, shiftMm: Vec3
   const assigned = groupPairs.flatMap(({ row, col }) => {
     const ga = groupsA[row]!, gb = groupsB[col]!;
     const inner = ga.length > 1 && gb.length > 1 ? assignWithGate(ga.map((i) => gb.map((j) => totals[i]![j]!)), half, half) : [];
-    const members = inner.length > 0 ? inner.map((p) => ({ row: ga[p.row]!, col: gb[p.col]!, cost: p.cost })) : [best[row]![col]!];
+    const members = inner.length > 0 ? inner.map((p) => ({ row: ga[p.row]!, col: gb[p.col]!, cost: p.cost })) : [cheapest(ga, gb)];
     return members.map((m) => ({ ...m, groupRow: row, groupCol: col }));
   });
-  return { shiftMm, groupTotals, assigned, objective };
+  return { shiftMm, totals, groupTotals, assigned, objective };
+}
+
+/** A study-pair match with what whole-history association needs besides its links. */
+export interface PairEvidence extends PairMatch {
+  /** Pair cost of every (earlier i, later j) under the chosen shift (Infinity when forbidden). */
+  cost: (i: number, j: number) => number;
+  /** pairMargin of (i, j) between their duplicate groups: > 0 when it beats every alternative of both. */
+  margin: (i: number, j: number) => number;
 }
 
 /**
@@ -105,10 +138,16 @@ function solveUnderShift(input: MatchInput, config: MatcherConfig, shiftMm: Vec3
  * Then each link gets a calibrated confidence. Pure and deterministic.
  */
 export function matchObservations(input: MatchInput): PairMatch {
+  const { pairs, alignment } = matchEvidence(input);
+  return { pairs, alignment };
+}
+
+/** matchObservations, also exposing the cost and margin of every pair under the chosen shift. */
+export function matchEvidence(input: MatchInput): PairEvidence {
   const config = input.config ?? MATCHER_CONFIG;
   const zero: Vec3 = [0, 0, 0];
   if (input.earlier.length === 0 || input.later.length === 0) {
-    return { pairs: [], alignment: { shiftMm: zero, inliers: 0, ambiguous: true } };
+    return { pairs: [], alignment: { shiftMm: zero, inliers: 0, ambiguous: true }, cost: () => Infinity, margin: () => -config.gate };
   }
   const normalized = allNormalized(input.earlier) && allNormalized(input.later);
   const hyps = normalized
@@ -116,7 +155,8 @@ export function matchObservations(input: MatchInput): PairMatch {
     : shiftHypotheses(toAlignPoints(input.earlier), toAlignPoints(input.later), config.align).slice(0, config.align.maxHypotheses);
   const groupsA = duplicateGroups(input.earlier, config.align);
   const groupsB = duplicateGroups(input.later, config.align);
-  const solutions = [zero, ...hyps.map((h) => h.shiftMm)].map((s) => solveUnderShift(input, config, s, groupsA, groupsB));
+  const totalsAt = shiftFreeCosts(input, config);
+  const solutions = [zero, ...hyps.map((h) => h.shiftMm)].map((s) => solveUnderShift(totalsAt, config, s, groupsA, groupsB));
   let best = solutions[0]!;
   for (const s of solutions) if (s.objective < best.objective - 1e-9) best = s;
   const radius = config.align.inlierRadiusMm;
@@ -135,7 +175,20 @@ export function matchObservations(input: MatchInput): PairMatch {
     const margin = pairMargin(best.groupTotals, groupRow, groupCol, config.gate);
     return { a, b, cost, confidence: linkConfidence(cost, margin, config.confidence), margin };
   });
-  return { pairs, alignment: { shiftMm: best.shiftMm, inliers, ambiguous: !normalized && (inliers < 2 || rival) } };
+  const groupOf = (groups: number[][], n: number): Int32Array => {
+    const out = new Int32Array(n);
+    groups.forEach((g, k) => g.forEach((i) => (out[i] = k)));
+    return out;
+  };
+  const gA = groupOf(groupsA, input.earlier.length), gB = groupOf(groupsB, input.later.length);
+  const margins = groupMargins(best.groupTotals, config.gate);
+  const q = groupsB.length;
+  return {
+    pairs,
+    alignment: { shiftMm: best.shiftMm, inliers, ambiguous: !normalized && (inliers < 2 || rival) },
+    cost: (i, j) => best.totals[i]![j]!,
+    margin: (i, j) => margins[gA[i]! * q + gB[j]!]!,
+  };
 }
 
 /**

@@ -55,6 +55,13 @@ export interface MatcherConfig {
   /** Cost of a pair above which leaving both lesions without partner is preferred (half per side). */
   gate: number;
   confidence: ConfidenceConfig;
+  /** How many earlier studies each study is matched against for whole-history association (evidence.ts). */
+  evidenceWindow: number;
+  /**
+   * Confidence of a track link: sigma(intercept + costSlope*cost + marginSlope*margin), margin =
+   * the whole-history evidence for the link over its best alternative (association.ts).
+   */
+  trackConfidence: ConfidenceConfig;
   /** Where each fitted value came from: data, command, metric, date. */
   provenance: Record<string, string>;
 }
@@ -88,6 +95,8 @@ export const MATCHER_CONFIG: MatcherConfig = {
   },
   gate: 3,
   confidence: { intercept: 0.758, costSlope: 0.98, marginSlope: 1.09 },
+  evidenceWindow: 2,
+  trackConfidence: { intercept: 0, costSlope: 0, marginSlope: 1 },
   provenance: {
     data:
       "DLS study-pair tasks built from DeepLesion (Cai et al. 2021, Yan et al. 2018): ../shared/data/matching/valid_tasks.json " +
@@ -106,6 +115,13 @@ export const MATCHER_CONFIG: MatcherConfig = {
       "Searching one half from FIT_START: fold 1 finds shiftPriorMm.z 500 and scores 0.976 F1 / 0.952 exact on the " +
       "other half; fold 0 stops at z 120 and scores 0.953 / 0.919 (these values: 0.974 / 0.952), so the coordinate " +
       "search depends on its path; gate 3 and positionSizeFactor 0.5 are starting guesses the search kept",
+    evidenceWindow:
+      "2, chosen on valid with `bench tracking`: window 1 / 2 / 3 gave (a) F1 0.963 / 0.976 / 0.973, exact 0.922 / 0.952 / 0.941 " +
+      "(window 1 before duplicate units); a longer window also costs one study-pair match per extra pair (2026-12-04)",
+    trackConfidence:
+      "not fitted: the logistic fitted by `bench tracking --fit-confidence` on valid (438 links inside labelled task pairs, " +
+      "12 wrong, all cheap with wide margins, i.e. likely unlabelled true matches) had negative slopes, i.e. it fits label noise; " +
+      "sigma(margin) reads the margin as the log-likelihood ratio the costs imply",
     fitted: "gate, cost.sizeWeight, cost.positionSizeFactor, align.inlierRadiusMm, align.shiftPriorMm, align.shiftPriorWeight, confidence",
     priors:
       "not fitted (the tasks carry no type, organ, nodal flag, embedding or skipped study): cost.embeddingWeight, " +

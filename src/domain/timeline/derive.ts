@@ -26,7 +26,7 @@ export interface TrackPoint {
   diameterMm: number;
   positionMm: readonly number[] | null;
   positionNormalized: readonly number[] | null;
-  link: { fromObservationId: string; cost: number; confidence: number; source: "matcher" | "person" } | null;
+  link: { fromObservationId: string; cost: number; confidence: number; margin: number; source: "matcher" | "person" } | null;
 }
 
 export interface DerivedTrack {
@@ -43,7 +43,7 @@ export interface Derivation {
   studies: StudyRecord[];
   firstTimeDays: number;
   tracks: DerivedTrack[];
-  links: { fromObservationId: string; toObservationId: string; cost: number; confidence: number; source: "matcher" | "person" }[];
+  links: ReturnType<typeof deriveTracks>["links"];
   events: ReturnType<typeof deriveTracks>["events"];
   alignments: ReturnType<typeof deriveTracks>["alignments"];
   sumsByStudy: Map<string, number>;
@@ -91,7 +91,7 @@ export function derivePatient(input: DerivationInput): Derivation {
         diameterMm: recistDiameterMm(o),
         positionMm: o.positionMm ?? null,
         positionNormalized: o.positionNormalized ?? null,
-        link: link ? { fromObservationId: link.fromObservationId, cost: link.cost, confidence: link.confidence, source: link.source } : null,
+        link: link ? { fromObservationId: link.fromObservationId, cost: link.cost, confidence: link.confidence, margin: link.margin, source: link.source } : null,
       };
     });
     const members = t.observations.map(({ observationId }) => obsById.get(observationId)!.o);

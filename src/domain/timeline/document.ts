@@ -1,11 +1,14 @@
 import type { Derivation } from "./derive.ts";
 import type { ForecastRequest } from "./forecast-plan.ts";
+import { PARTIAL_ANNOTATIONS_NOTE, trackedLesionsPctChange, type Annotations } from "./tracked-change.ts";
 import type { CohortSettings, PatientRecord } from "./types.ts";
 
 /** The document that GET .../timeline returns, byte for byte (stored when inputs change). */
 export interface TimelineDocument {
   patient: PatientRecord & { cohortId: string };
   timeAxis: string;
+  /** "partial": RECIST categories are not reported, only the size change of tracked lesions. */
+  annotations: { mode: Annotations; note: string | null };
   studies: unknown[];
   tracks: unknown[];
   events: unknown[];
@@ -40,7 +43,11 @@ const round1 = (x: number): number => Math.round(x * 10) / 10;
  */
 function recistStatusByTrack(d: Derivation): Map<string, Record<string, string>> {
   const out = new Map<string, Record<string, string>>();
-  const put = (id: string, key: string, status: string) => out.set(id, { ...out.get(id), [key]: status });
+  const put = (id: string, key: string, status: string) => {
+    const byStudy = out.get(id) ?? {};
+    byStudy[key] = status;
+    out.set(id, byStudy);
+  };
   d.recist.input.followUps.forEach((f, k) => {
     const key = d.studies[k + 1]?.key;
     if (key === undefined) return;
@@ -58,7 +65,11 @@ export function buildTimeline<F>(
   forecasts: ForecastOutcome<F>[],
   model: { kind: string; version: string },
 ): { document: TimelineDocument; summary: PatientSummary } {
-  const result = d.recist.result;
+  const partial = cohort.annotations === "partial";
+  // Partial annotations: RECIST categories are not reported at all, so no PD from unannotated lesions.
+  const result = partial ? { validationErrors: [] } : d.recist.result;
+  const irecist = partial ? undefined : d.recist.result.irecist;
+  const tracked = trackedLesionsPctChange(d.studies.map((s) => s.key), d.tracks);
   const tpByIndex = (i: number) => (i === 0 ? null : result.timepoints?.[i - 1] ?? null);
   const eventsByStudy = new Map<string, unknown[]>();
   for (const e of d.events) eventsByStudy.set(e.studyKey, [...(eventsByStudy.get(e.studyKey) ?? []), e]);
@@ -86,7 +97,8 @@ export function buildTimeline<F>(
       sumOfDiametersMm: d.sumsByStudy.get(s.key) ?? 0,
       alignment: alignmentByStudy.get(s.key) ?? null,
       events: eventsByStudy.get(s.key) ?? [],
-      recist: i === 0 ? { role: "baseline", sum: result.baselineSum ?? null } : tp ? { role: "follow-up", ...tp } : null,
+      trackedLesionsPctChange: tracked[i] ?? null,
+      recist: partial ? null : i === 0 ? { role: "baseline", sum: result.baselineSum ?? null } : tp ? { role: "follow-up", ...tp } : null,
     };
   });
 
@@ -106,16 +118,19 @@ export function buildTimeline<F>(
   const valid = result.validationErrors.length === 0;
   const spider = d.studies.map((s, i) => {
     const tp = tpByIndex(i);
+    const base = { timeDays: round1(s.timeDays - d.firstTimeDays), date: s.date };
+    if (partial) return { ...base, pctChangeFromBaseline: i === 0 ? 0 : tracked[i] ?? null, response: null, newLesion: false };
     return {
-      timeDays: round1(s.timeDays - d.firstTimeDays),
-      date: s.date,
+      ...base,
       pctChangeFromBaseline: i === 0 ? (valid && result.baselineSum ? 0 : null) : tp?.pctChangeFromBaseline ?? null,
-      response: i === 0 ? null : tp?.overallResponse ?? null,
+      // iRECIST cohorts report iRECIST labels (iUPD, iCPD, ...), not the RECIST 1.1 ones.
+      response: i === 0 ? null : tp?.iOverallResponse ?? tp?.overallResponse ?? null,
       newLesion: tp?.newLesion ?? false,
     };
   });
   const pcts = spider.slice(1).map((p) => p.pctChangeFromBaseline).filter((p): p is number => p !== null);
-  const progressionIndex = result.progressionDate ? d.recist.dates.indexOf(result.progressionDate) : -1;
+  const progressionDate = irecist ? irecist.progressionDate : result.progressionDate;
+  const progressionIndex = progressionDate ? d.recist.dates.indexOf(progressionDate) : -1;
   const summary: PatientSummary = {
     timeAxis: d.studies[0]?.timeAxis ?? "date",
     studyCount: d.studies.length,
@@ -123,7 +138,7 @@ export function buildTimeline<F>(
     lastTimeDays: round1((d.studies.at(-1)?.timeDays ?? 0) - d.firstTimeDays),
     spider,
     bestPctChange: pcts.length ? Math.min(...pcts) : null,
-    bestOverallResponse: result.bestOverallResponse ?? null,
+    bestOverallResponse: irecist?.bestOverallResponse ?? result.bestOverallResponse ?? null,
     progressionTimeDays: progressionIndex >= 0 ? round1(d.studies[progressionIndex]!.timeDays - d.firstTimeDays) : null,
     sumBasis: sumForecast?.request.subject.kind === "sumOfDiameters" ? sumForecast.request.subject.basis : "allLesions",
   };
@@ -131,6 +146,7 @@ export function buildTimeline<F>(
   const document: TimelineDocument = {
     patient: { ...patient },
     timeAxis: summary.timeAxis,
+    annotations: { mode: partial ? "partial" : "complete", note: partial ? PARTIAL_ANNOTATIONS_NOTE : null },
     studies,
     tracks,
     events: d.events,
@@ -139,6 +155,7 @@ export function buildTimeline<F>(
       designationsProposed: d.recist.proposed,
       designations: d.recist.designations,
       syntheticDates: d.recist.syntheticDates,
+      reported: !partial,
       inputWarnings: d.recist.conflicts,
       result,
     },

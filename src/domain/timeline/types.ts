@@ -46,4 +46,6 @@ export interface CohortSettings {
   scanIntervalDays: number;
   forecastHorizonsDays?: number[];
   bodySizeMm: [number, number, number];
+  /** "partial": only some lesions per study are annotated (DeepLesion): no RECIST categories reported. */
+  annotations?: "complete" | "partial";
 }

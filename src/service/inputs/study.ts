@@ -75,6 +75,7 @@ export const cohortSettings = z
     scanIntervalDays: z.number().positive().max(3650).default(56).describe("expected days between scans: default forecast horizons"),
     forecastHorizonsDays: z.array(z.number().positive().max(3650)).max(8).optional().describe("override: forecast horizons after the last scan"),
     bodySizeMm: z.tuple([z.number().positive().max(MAX_BODY_EXTENT_MM), z.number().positive().max(MAX_BODY_EXTENT_MM), z.number().positive().max(MAX_BODY_EXTENT_MM)]).default([350, 300, 900]).describe("scale of normalised body coordinates, mm"),
+    annotations: z.enum(["complete", "partial"]).optional().describe('"partial": only some lesions per study are annotated (DeepLesion imports set it); responses are then reported as size change of tracked lesions, not RECIST categories'),
   })
   .strict();
 

@@ -4,6 +4,7 @@ import { add, type Vec3 } from "../../../src/domain/geometry.ts";
 import type { StudyForDomain } from "../../../src/domain/observation.ts";
 import { deriveTracks } from "../../../src/domain/matching/tracks.ts";
 import { obs, rng, separatedPoints } from "./helpers.ts";
+import { shuffled as shuffle } from "../../../src/domain/random.ts";
 
 /**
  * A 4-study patient: lesions L0..L3 at baseline, each study in its own frame (random shift);
@@ -28,15 +29,6 @@ function patient(seed: number): { studies: StudyForDomain[]; lesionOf: Map<strin
   });
   return { studies, lesionOf };
 }
-
-const shuffle = <T>(xs: readonly T[], rand: () => number): T[] => {
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-};
 
 describe("deriveTracks", () => {
   it("follows a shifted 4-study patient: one track per lesion, new / vanished / reappeared events", () => {

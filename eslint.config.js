@@ -23,6 +23,8 @@ export default tseslint.config(
       "no-restricted-imports": ["error", { patterns: [
         { group: ["node:*", "fs", "path", "crypto", "os", "child_process"], message: "domain/ is pure: no Node APIs" },
         { group: ["**/db/**", "**/api/**", "**/service/**", "**/forecast/**", "**/io/**", "**/cli/**", "**/bench/**", "**/train/**", "drizzle-orm*", "hono*", "@hono/*", "onnxruntime-node", "postgres", "@electric-sql/*"], message: "domain/ imports only domain/" },
+        // Packages: only pure maths libraries (no I/O, no globals) are allowed in domain/.
+        { regex: "^(?!\\.|simple-statistics$)", message: "domain/ imports only domain/ and simple-statistics" },
       ] }],
       "no-restricted-globals": ["error", { name: "process", message: "domain/ reads no environment" }],
       "no-restricted-properties": ["error", { object: "Date", property: "now", message: "domain/ takes time from a Clock" }, { object: "Math", property: "random", message: "domain/ takes randomness from a seed" }],

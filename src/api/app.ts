@@ -15,6 +15,7 @@ import { studyRoutes } from "./routes/studies.ts";
 import { ingestRoutes } from "./routes/ingest.ts";
 import { keyRoutes } from "./routes/keys.ts";
 import { viewRoutes } from "./routes/views.ts";
+import { forecastSkillRoutes } from "./routes/forecast-skill.ts";
 import { importRoutes, isStreamedUpload } from "./routes/imports.ts";
 import { srRoutes } from "./routes/sr.ts";
 import { auditRoutes } from "./routes/audit.ts";
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps) {
   app.route("/", correctionRoutes);
   app.route("/", recistRoutes);
   app.route("/", viewRoutes);
+  app.route("/", forecastSkillRoutes);
   app.route("/", reviewQueueRoutes);
   app.route("/", importRoutes);
   app.route("/", srRoutes);

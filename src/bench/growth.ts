@@ -1,3 +1,4 @@
+import { median } from "simple-statistics";
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import { stringify } from "csv-stringify/sync";
@@ -6,7 +7,9 @@ import { DEFAULT_MODEL_DIR } from "../forecast/load.ts";
 import { loadOnnxPredictor, type OnnxPredictor } from "../forecast/onnx.ts";
 import { createBaselinePredictor } from "../forecast/baseline.ts";
 import { leaveOneStudyOut } from "../train/cross-validate.ts";
-import { DEFAULT_GROWTH_DATA, readGrowthCsv } from "../train/data.ts";
+import { DEFAULT_GROWTH_DATA, readGrowthCsv, type GrowthRow } from "../train/data.ts";
+import { fitCalibratedModel } from "../train/calibrate.ts";
+import { printReplay, replayTrial } from "./growth-replay.ts";
 import {
   benchCases,
   classicalForecasts,
@@ -18,6 +21,8 @@ import {
   type PointForecast,
 } from "../train/evaluate.ts";
 import { growthFeatures } from "../domain/growth/features.ts";
+import { baselineForecastsLoso, calibrationTable, grownSubset, lazyReference, type GrownSubset, type StudyCalibrationRow } from "../train/calibration-report.ts";
+import { printCalibration } from "./growth-calibration.ts";
 
 interface GrowthBenchOptions {
   data: string;
@@ -25,6 +30,8 @@ interface GrowthBenchOptions {
   predictionsOut?: string;
   cv?: boolean;
   modelDir?: string;
+  baselineData?: string;
+  replay?: boolean;
 }
 
 /** Median ms per 1,000 forecasts of one onnxruntime batch run, over `reps` runs after a warm-up. */
@@ -38,7 +45,7 @@ async function inferenceMsPer1000(predictor: OnnxPredictor, cases: readonly Benc
     await predictor.predict(rows);
     times.push(performance.now() - t0);
   }
-  return times.sort((a, b) => a - b)[Math.floor(reps / 2)]!;
+  return median(times);
 }
 
 function predictionsCsv(cases: readonly BenchCase[], forecasts: readonly PointForecast[][]): string {
@@ -51,8 +58,23 @@ function predictionsCsv(cases: readonly BenchCase[], forecasts: readonly PointFo
   return stringify(records, { header: true, columns: ["Pt_hashID", "T_weeks", "pred_mm", "q10_mm", "q90_mm", "p_pd"] });
 }
 
+/** `--replay`: each study of the file replayed as a trial running in time (growth-replay.ts). */
+function runReplay(rows: readonly GrowthRow[], opts: GrowthBenchOptions): void {
+  const reference = lazyReference(opts.baselineData, (f) => readGrowthCsv(f).rows);
+  const studies = [...new Set(rows.map((r) => r.study))].sort((a, b) => a - b);
+  const results = studies.map((s) => {
+    const others = rows.filter((r) => r.study !== s);
+    const train = others.length > 0 ? others : (reference() ?? []);
+    if (train.length === 0) throw new Error("bench growth --replay: no other study to fit the model on (pass --baseline-data)");
+    return replayTrial(String(s), rows.filter((r) => r.study === s), fitCalibratedModel(train).params);
+  });
+  if (opts.json) console.log(JSON.stringify({ replay: results }, null, 2));
+  else printReplay(results);
+}
+
 async function runGrowthBench(opts: GrowthBenchOptions): Promise<void> {
   const { rows, sha256 } = readGrowthCsv(opts.data);
+  if (opts.replay) return runReplay(rows, opts);
   const cases = benchCases(rows);
   let onnx: OnnxPredictor | null = null;
   try {
@@ -61,11 +83,7 @@ async function runGrowthBench(opts: GrowthBenchOptions): Promise<void> {
     if (!opts.cv) throw e;
     console.error(`bench growth: no usable ONNX model (${(e as Error).message}); --cv continues without inference timing`);
   }
-  const modelForecastsUsed = opts.cv
-    ? (await leaveOneStudyOut(rows)).forecasts
-    : await modelForecasts(cases, (x) => onnx!.predict(x));
-  // leaveOneStudyOut returns cases grouped by study; re-key them to the file order.
-  const ordered = opts.cv ? reorderByStudy(cases, modelForecastsUsed) : modelForecastsUsed;
+  const ordered = opts.cv ? (await leaveOneStudyOut(rows)).forecasts : await modelForecasts(cases, (x) => onnx!.predict(x));
   const locf = errorsByStudy(cases, locfForecasts(cases));
   const methods: Record<string, ReturnType<typeof errorsByStudy> & { fitFailures?: number; notConverged?: number }> = {
     model: errorsByStudy(cases, ordered),
@@ -76,10 +94,16 @@ async function runGrowthBench(opts: GrowthBenchOptions): Promise<void> {
     methods[m] = { ...errorsByStudy(cases, forecasts), fitFailures: failed, notConverged };
   }
   const baselineForecasts = await modelForecasts(cases, (x) => createBaselinePredictor().predict(x));
+  const quantileBaseline = baselineForecastsLoso(rows, cases, lazyReference(opts.baselineData, (f) => readGrowthCsv(f).rows));
+  const calibration = {
+    baselineSource: quantileBaseline.source,
+    perStudy: calibrationTable(cases, ordered, quantileBaseline.forecasts),
+    grown: [2, 3].map((k) => grownSubset(cases, ordered, k)),
+  };
   const result = {
     data: { sha256, rows: rows.length, benchRows: cases.length },
     model: opts.cv
-      ? "leave-one-study-out: trained in memory on the other studies, TS reference inference"
+      ? "leave-one-study-out: fitted in memory on the other studies, TS reference inference"
       : `${onnx!.version} (onnxruntime)${onnx!.card.data && (onnx!.card.data as { sha256?: string }).sha256 === sha256 ? " IN-SAMPLE: trained on this file" : ""}`,
     methods,
     ratioToLocf: Object.fromEntries(
@@ -92,6 +116,7 @@ async function runGrowthBench(opts: GrowthBenchOptions): Promise<void> {
       ]),
     ),
     interval: { model: intervalSummary(cases, ordered), baselinePredictor: intervalSummary(cases, baselineForecasts) },
+    calibration,
     inferenceMsPer1000: onnx ? await inferenceMsPer1000(onnx, cases) : null,
   };
   if (opts.predictionsOut) writeFileSync(opts.predictionsOut, predictionsCsv(cases, ordered));
@@ -102,20 +127,13 @@ async function runGrowthBench(opts: GrowthBenchOptions): Promise<void> {
   printReport(result);
 }
 
-function reorderByStudy(cases: readonly BenchCase[], grouped: readonly PointForecast[][]): PointForecast[][] {
-  const studies = [...new Set(cases.map((c) => c.row.study))].sort((a, b) => a - b);
-  const byId = new Map<string, PointForecast[]>();
-  let i = 0;
-  for (const s of studies) for (const c of cases.filter((x) => x.row.study === s)) byId.set(c.row.id, grouped[i++]!);
-  return cases.map((c) => byId.get(c.row.id)!);
-}
-
 function printReport(r: {
   data: { rows: number; benchRows: number };
   model: string;
   methods: Record<string, ReturnType<typeof errorsByStudy> & { fitFailures?: number; notConverged?: number }>;
   ratioToLocf: Record<string, { overall: number }>;
   interval: Record<string, ReturnType<typeof intervalSummary>>;
+  calibration: { baselineSource: string; perStudy: StudyCalibrationRow[]; grown: GrownSubset[] };
   inferenceMsPer1000: number | null;
 }): void {
   const studies = Object.keys(r.methods.locf!.perStudy);
@@ -134,6 +152,7 @@ function printReport(r: {
         `Brier p(PD) ${i.brier.toFixed(4)} vs base rate ${i.brierBaseRate.toFixed(4)} (rate ${i.baseRate.toFixed(3)})`,
     );
   }
+  printCalibration(r.calibration.perStudy, r.calibration.grown, r.calibration.baselineSource);
   console.log(`onnxruntime inference: ${r.inferenceMsPer1000 === null ? "n/a" : r.inferenceMsPer1000.toFixed(3)} ms per 1,000 forecasts (one batch, median of 20)`);
 }
 
@@ -147,5 +166,7 @@ export function registerGrowthBench(bench: Command): void {
     .option("--predictions-out <file>", "CSV of the model's forecast per held-out point")
     .option("--cv", "leave-one-study-out: the model is trained without the study it is scored on")
     .option("--model-dir <dir>", "directory of growth.onnx + growth.card.json (default: the repository's models/)")
+    .option("--baseline-data <file>", "growth CSV for the LOCF x quantiles baseline when --data holds one study", DEFAULT_GROWTH_DATA)
+    .option("--replay", "replay each study as a trial running in time: interval coverage before / after the cohort's own calibration takes over")
     .action(runGrowthBench);
 }

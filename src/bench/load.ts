@@ -1,3 +1,4 @@
+import { median } from "simple-statistics";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -187,7 +188,7 @@ export async function runLoadBench(opts: LoadOptions): Promise<LoadReport> {
         // load), and before the main step's ingest, whose writes would wake autovacuum meanwhile.
         const runs: number[] = [];
         for (let i = 0; i < Number(opts.scalingRepeats); i++) runs.push((await hammer(apiPort, { connections, durationS: Number(opts.scalingDuration), pick })).p99Ms);
-        const p99Ms = [...runs].sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+        const p99Ms = median(runs);
         scaling.push({ patients: step, p99Ms: r2(p99Ms) });
         log(`scaling: ${int(step)} patients -> timeline p99 ${r2(p99Ms)} ms (median of ${runs.map(r2).join(", ")})`);
       }

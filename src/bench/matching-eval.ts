@@ -1,3 +1,4 @@
+import { mean, quantile } from "simple-statistics";
 import { performance } from "node:perf_hooks";
 import { assignWithGate } from "../domain/matching/assign.ts";
 import { matchStudyPair } from "../domain/matching/match.ts";
@@ -45,10 +46,8 @@ export interface BenchReport {
   speed50x50: { assignMs: { mean: number; p99: number }; matchMs: { mean: number; p99: number } };
 }
 
-const meanP99 = (xs: number[]): { mean: number; p99: number } => {
-  const s = [...xs].sort((p, q) => p - q);
-  return { mean: s.reduce((a, b) => a + b, 0) / Math.max(1, s.length), p99: s[Math.min(s.length - 1, Math.floor(0.99 * s.length))] ?? 0 };
-};
+const meanP99 = (xs: number[]): { mean: number; p99: number } =>
+  xs.length === 0 ? { mean: 0, p99: 0 } : { mean: mean(xs), p99: quantile(xs, 0.99) };
 
 /** Time the gated assignment (every draw) and the whole matcher (every 4th draw) on seeded random 50 x 50 problems (ms). */
 export function speed50x50(reps = 200, seed = 5): BenchReport["speed50x50"] {

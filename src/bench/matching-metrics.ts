@@ -1,3 +1,4 @@
+import { quantileSorted } from "simple-statistics";
 import type { TaskLabels } from "./matching-tasks.ts";
 import { seededRandom } from "../domain/random.ts";
 
@@ -59,13 +60,7 @@ export function summarize(counts: readonly TaskCounts[]): PrfSummary {
   return { precision, recall, f1, tp, fp, fn, tasks: n, wrongTasks: wrong, exact: n > 0 ? (n - wrong) / n : 0 };
 }
 
-const quantile = (sorted: readonly number[], q: number): number => {
-  if (sorted.length === 0) return NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-};
+const quantile = (sorted: readonly number[], q: number): number => (sorted.length === 0 ? NaN : quantileSorted([...sorted], q));
 
 /** 95% percentile bootstrap intervals of F1 and exact accuracy, resampling tasks (seeded). */
 export function bootstrapIntervals(counts: readonly TaskCounts[], reps = 2000, seed = 1): { f1: [number, number]; exact: [number, number] } {

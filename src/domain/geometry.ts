@@ -1,3 +1,4 @@
+import { median } from "simple-statistics";
 export type Vec3 = readonly [number, number, number];
 
 export const subtract = (a: Vec3, b: Vec3): Vec3 => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
@@ -15,10 +16,6 @@ export function centroid(points: readonly Vec3[]): Vec3 {
 
 /** Component-wise median: a robust centre of offsets. */
 export function medianVec(points: readonly Vec3[]): Vec3 {
-  const med = (xs: number[]): number => {
-    const s = [...xs].sort((p, q) => p - q);
-    const m = s.length >> 1;
-    return s.length === 0 ? 0 : s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-  };
+  const med = (xs: number[]): number => (xs.length === 0 ? 0 : median(xs));
   return [med(points.map((p) => p[0])), med(points.map((p) => p[1])), med(points.map((p) => p[2]))];
 }

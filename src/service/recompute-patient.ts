@@ -2,6 +2,9 @@ import type { Tx } from "../db/client.ts";
 import { cohortSettingsOf, findCohort } from "../db/queries/cohorts.ts";
 import { findPatients, loadCorrectionsOf, loadStudiesOf, patientRecordOf, recistAnnotationsOf, writeDerivedOf } from "../db/queries/patients.ts";
 import { forecastSeries } from "../domain/growth/forecast.ts";
+import { cohortCalibration, COHORT_CALIBRATION_WINDOW, type IntervalCalibration } from "../domain/growth/cohort-calibration.ts";
+import { forecastRecords, scoreArrived } from "../domain/growth/forecast-scoring.ts";
+import { loadPendingForecastsOf, readCalibrationInputs, writeForecastRecordsOf } from "../db/queries/forecasts.ts";
 import { derivePatient } from "../domain/timeline/derive.ts";
 import { buildTimeline } from "../domain/timeline/document.ts";
 import { planForecasts, type ForecastRequest } from "../domain/timeline/forecast-plan.ts";
@@ -18,7 +21,7 @@ const TRACK_CLASSICAL_MODELS = ["exponential", "steinFojo"] as const;
 /** Fits that have not converged by then are flat regions where more iterations change little. */
 const SERVICE_FIT_ITERATIONS = 100;
 
-async function forecastRequests(requests: ForecastRequest[], predictor: GrowthPredictor) {
+async function forecastRequests(requests: ForecastRequest[], predictor: GrowthPredictor, calibration: IntervalCalibration) {
   const out: Awaited<ReturnType<typeof forecastSeries>> = new Array(requests.length);
   const groups = [
     { pick: (r: ForecastRequest) => r.subject.kind === "track", options: { classicalModels: TRACK_CLASSICAL_MODELS, maxIterations: SERVICE_FIT_ITERATIONS } },
@@ -27,7 +30,7 @@ async function forecastRequests(requests: ForecastRequest[], predictor: GrowthPr
   for (const g of groups) {
     const idx = requests.flatMap((r, i) => (g.pick(r) ? [i] : []));
     if (idx.length === 0) continue;
-    const result = await forecastSeries(idx.map((i) => requests[i]!), idx.map((i) => requests[i]!.horizonsDays), predictor, g.options);
+    const result = await forecastSeries(idx.map((i) => requests[i]!), idx.map((i) => requests[i]!.horizonsDays), predictor, { ...g.options, calibration });
     idx.forEach((i, k) => (out[i] = result[k] ?? []));
   }
   return out;
@@ -53,11 +56,13 @@ export async function recomputePatient({ ctx, tx, cohortId, patientId }: { ctx: 
  */
 export async function recomputePatients({ ctx, tx, cohortId, patientIds }: { ctx: Ctx; tx: Tx; cohortId: string; patientIds: readonly string[] }): Promise<Map<string, number>> {
   // Independent reads sent together (one round trip on PostgreSQL).
-  const [cohortRow, patientRows, studiesOf, correctionsOf] = await Promise.all([
+  const [cohortRow, patientRows, studiesOf, correctionsOf, pendingOf, scoredIntervals] = await Promise.all([
     findCohort(tx, cohortId),
     findPatients(tx, cohortId, patientIds),
     loadStudiesOf(tx, cohortId, patientIds),
     loadCorrectionsOf(tx, cohortId, patientIds),
+    loadPendingForecastsOf(tx, cohortId, patientIds),
+    readCalibrationInputs(tx, cohortId, COHORT_CALIBRATION_WINDOW),
   ]);
   const missing = patientIds.find((id) => !patientRows.has(id));
   if (!cohortRow || missing !== undefined) throw notFound(`patient ${missing ?? patientIds[0]} of cohort ${cohortId}`);
@@ -73,17 +78,19 @@ export async function recomputePatients({ ctx, tx, cohortId, patientIds }: { ctx
     });
     return { row, derivation, requests: planForecasts(derivation, cohort) };
   });
-  const forecasts = await forecastRequests(derived.flatMap((d) => d.requests), ctx.predictor);
+  const forecasts = await forecastRequests(derived.flatMap((d) => d.requests), ctx.predictor, cohortCalibration(scoredIntervals));
   let next = 0;
+  const scoring: Parameters<typeof writeForecastRecordsOf>[2][number][] = [];
   const model = { kind: ctx.predictor.kind, version: ctx.predictor.version };
   const rows = derived.map(({ row, derivation, requests }) => {
-    const { document, summary } = buildTimeline(
-      patientRecordOf(row),
-      cohort,
-      derivation,
-      requests.map((request) => ({ request, forecasts: forecasts[next++] ?? [] })),
-      model,
-    );
+    const outcomes = requests.map((request) => ({ request, forecasts: forecasts[next++] ?? [] }));
+    const { document, summary } = buildTimeline(patientRecordOf(row), cohort, derivation, outcomes, model);
+    const origin = derivation.studies.at(-1)?.key;
+    scoring.push({
+      patientId: row.patientId,
+      records: origin === undefined ? [] : forecastRecords(requests, outcomes.map((o) => o.forecasts), origin),
+      scores: scoreArrived(pendingOf.get(row.patientId) ?? [], derivation),
+    });
     return {
       patientId: row.patientId,
       tracks: derivation.tracks.map((t) => ({ trackId: t.trackId, label: t.label, observationIds: t.points.map((p) => p.observationId) })),
@@ -93,7 +100,7 @@ export async function recomputePatients({ ctx, tx, cohortId, patientIds }: { ctx
       revision: row.revision,
     };
   });
-  await writeDerivedOf(tx, cohortId, rows, nowIso(ctx));
+  await Promise.all([writeDerivedOf(tx, cohortId, rows, nowIso(ctx)), writeForecastRecordsOf(tx, cohortId, scoring, nowIso(ctx))]);
   // This process's own cache learns of the new revisions at commit (read-your-writes), not later.
   const cache = ctx.timelineCache;
   if (cache) afterCommit(tx, () => rows.forEach((r) => cache.announce(JSON.stringify([cohortId, r.patientId, r.revision]))));

@@ -14,6 +14,9 @@ export const DEMO_COHORT_SETTINGS = {
   settings: { scanIntervalDays: 56, bodySizeMm: [350, 300, 900] as [number, number, number] },
 };
 
+/** Scans of each demo patient ingested one by one at the end of its series. */
+const ARRIVING_ONE_BY_ONE = 2;
+
 /** Seeds a generated demo cohort through the normal ingest path (matching, RECIST, forecasts). */
 export async function seedDemo({ ctx, cohortId, options, onPatient }: { ctx: Ctx; cohortId: string; options?: DemoOptions; onPatient?: (done: number, total: number) => void }) {
   if (!(await findCohort(ctx.db, cohortId))) {
@@ -25,15 +28,21 @@ export async function seedDemo({ ctx, cohortId, options, onPatient }: { ctx: Ctx
   const patients = generateDemoCohort(options);
   let done = 0;
   for (const p of patients) {
-    await ingestPatient({
-      ctx,
-      cohortId,
-      batch: {
-        patientId: p.patientId,
-        patient: { sex: p.sex, birthYear: p.birthYear, referenceDate: p.referenceDate, metadata: { synthetic: true } },
-        studies: p.studies.map((s) => ({ studyKey: s.studyKey, input: studyInput.parse(s.input) })),
-      },
-    });
+    // The last scans arrive one at a time, as a trial receives them, so the forecasts made before
+    // them are scored (GET .../forecast-skill); the earlier ones come in one batch to keep seeding fast.
+    const first = Math.max(1, p.studies.length - ARRIVING_ONE_BY_ONE);
+    const parts = [p.studies.slice(0, first), ...p.studies.slice(first).map((s) => [s])];
+    for (const [k, part] of parts.entries()) {
+      await ingestPatient({
+        ctx,
+        cohortId,
+        batch: {
+          patientId: p.patientId,
+          ...(k === 0 ? { patient: { sex: p.sex, birthYear: p.birthYear, referenceDate: p.referenceDate, metadata: { synthetic: true } } } : {}),
+          studies: part.map((s) => ({ studyKey: s.studyKey, input: studyInput.parse(s.input) })),
+        },
+      });
+    }
     onPatient?.(++done, patients.length);
   }
   return { patients: patients.length, studies: patients.reduce((n, p) => n + p.studies.length, 0) };

@@ -1,25 +1,22 @@
-import { evaluateQuantileModel } from "../domain/growth/quantile-model.ts";
+import { evaluateQuantileModel, type QuantileModelParams } from "../domain/growth/quantile-model.ts";
+import { fitCalibratedModel } from "./calibrate.ts";
 import type { GrowthRow } from "./data.ts";
-import { benchCases, errorsByStudy, intervalSummary, locfForecasts, modelForecasts, type BenchCase, type PointForecast } from "./evaluate.ts";
-import { buildExamples } from "./examples.ts";
-import { trainQuantileModel, type TrainOptions } from "./train-model.ts";
+import { benchCases, modelForecasts, studyIndex, type PointForecast } from "./evaluate.ts";
 
 /**
- * Leave-one-study-out: for each study, train on all rows of the other studies (same code as
- * `train`) and forecast the benchmark cases of the left-out study with the TS reference.
+ * Leave-one-study-out: for each study, fit the model on all rows of the other studies (same
+ * code as `train`) and forecast the benchmark cases of the left-out study with the TS
+ * reference. Forecasts come back in the order of benchCases(rows).
  */
-export async function leaveOneStudyOut(rows: readonly GrowthRow[], options: TrainOptions = {}) {
-  const studies = [...new Set(rows.map((r) => r.study))].sort((a, b) => a - b);
-  const cases: BenchCase[] = [];
-  const forecasts: PointForecast[][] = [];
-  for (const s of studies) {
-    const { params } = trainQuantileModel(buildExamples(rows.filter((r) => r.study !== s)), options);
-    const held = benchCases(rows.filter((r) => r.study === s));
-    const f = await modelForecasts(held, (x) => Promise.resolve(x.map((v) => evaluateQuantileModel(params, v))));
-    cases.push(...held);
-    forecasts.push(...f);
+export async function leaveOneStudyOut(rows: readonly GrowthRow[], toFloat32: (p: QuantileModelParams) => QuantileModelParams = (p) => p) {
+  const cases = benchCases(rows);
+  const forecasts: PointForecast[][] = new Array(cases.length);
+  const models: Record<string, QuantileModelParams> = {};
+  for (const [s, idx] of studyIndex(cases)) {
+    const params = toFloat32(fitCalibratedModel(rows.filter((r) => String(r.study) !== s)).params);
+    models[s] = params;
+    const f = await modelForecasts(idx.map((i) => cases[i]!), (x) => Promise.resolve(x.map((v) => evaluateQuantileModel(params, v))));
+    idx.forEach((i, k) => (forecasts[i] = f[k]!));
   }
-  const model = errorsByStudy(cases, forecasts);
-  const locf = errorsByStudy(cases, locfForecasts(cases));
-  return { cases, forecasts, model, locf, interval: intervalSummary(cases, forecasts) };
+  return { cases, forecasts, models };
 }

@@ -4,6 +4,8 @@ import { logRatioToMm } from "../domain/growth/forecast.ts";
 import type { GrowthModelName } from "../domain/growth/models.ts";
 import { progressionProbability, recistProgressionThresholdMm } from "../domain/growth/progression.ts";
 import type { LogRatioQuantiles } from "../domain/growth/quantile-model.ts";
+import { mean, median } from "simple-statistics";
+import { brierScore, reliability } from "../domain/growth/skill.ts";
 import { NORMVOL_DIAM_MM, type GrowthRow } from "./data.ts";
 
 /** Benchmark protocol (README, TumorGrowth.jl model battle): rows with >= 6 readings, last 2 held out. */
@@ -115,15 +117,8 @@ export function errorSummary(cases: readonly BenchCase[], forecasts: readonly Po
 
 /** The summary overall and per study (study id -> summary). */
 export function errorsByStudy(cases: readonly BenchCase[], forecasts: readonly PointForecast[][]) {
-  const studies = [...new Set(cases.map((c) => c.row.study))].sort((a, b) => a - b);
   const perStudy: Record<string, ErrorSummary> = {};
-  for (const s of studies) {
-    const idx = cases.map((c, i) => (c.row.study === s ? i : -1)).filter((i) => i >= 0);
-    perStudy[String(s)] = errorSummary(
-      idx.map((i) => cases[i]!),
-      idx.map((i) => forecasts[i]!),
-    );
-  }
+  for (const [s, idx] of studyIndex(cases)) perStudy[s] = errorSummary(idx.map((i) => cases[i]!), idx.map((i) => forecasts[i]!));
   return { overall: errorSummary(cases, forecasts), perStudy };
 }
 
@@ -136,33 +131,48 @@ export interface IntervalSummary {
   brier: number;
   brierBaseRate: number;
   baseRate: number;
+  /** Expected calibration error of pPd over 10 equal-width bins. */
+  ece: number;
 }
 
 /** Calibration of the interval and of the progression probability over all held-out points. */
 export function intervalSummary(cases: readonly BenchCase[], forecasts: readonly PointForecast[][]): IntervalSummary {
-  const covered: boolean[] = [];
+  const covered: number[] = [];
   const widths: number[] = [];
   const outcomes: number[] = [];
   const probs: number[] = [];
   cases.forEach((c, i) =>
     c.targets.forEach((t, j) => {
       const f = forecasts[i]![j]!;
-      covered.push(t.truthMm >= (f.q10Mm ?? NaN) && t.truthMm <= (f.q90Mm ?? NaN));
+      covered.push(t.truthMm >= (f.q10Mm ?? NaN) && t.truthMm <= (f.q90Mm ?? NaN) ? 1 : 0);
       widths.push((f.q90Mm ?? NaN) - (f.q10Mm ?? NaN));
       outcomes.push(t.truthMm >= recistProgressionThresholdMm(c.nadirMm) ? 1 : 0);
       probs.push(f.pPd ?? NaN);
     }),
   );
-  const n = outcomes.length;
-  const baseRate = outcomes.reduce((a, b) => a + b, 0) / n;
-  const sorted = [...widths].sort((a, b) => a - b);
-  const mid = Math.floor(n / 2);
+  const baseRate = mean(outcomes);
   return {
-    points: n,
-    coverage80: covered.filter(Boolean).length / n,
-    medianWidthMm: n % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2,
-    brier: probs.reduce((s, p, i) => s + (p - outcomes[i]!) ** 2, 0) / n,
-    brierBaseRate: outcomes.reduce((s, o) => s + (baseRate - o) ** 2, 0) / n,
+    points: outcomes.length,
+    coverage80: mean(covered),
+    medianWidthMm: median(widths),
+    brier: brierScore(probs, outcomes),
+    brierBaseRate: brierScore(outcomes.map(() => baseRate), outcomes),
     baseRate,
+    ece: reliability(probs, outcomes).ece,
   };
+}
+
+/** intervalSummary overall and per study (study id -> summary). */
+export function intervalsByStudy(cases: readonly BenchCase[], forecasts: readonly PointForecast[][]) {
+  const perStudy: Record<string, IntervalSummary> = {};
+  for (const [s, idx] of studyIndex(cases)) perStudy[s] = intervalSummary(idx.map((i) => cases[i]!), idx.map((i) => forecasts[i]!));
+  return { overall: intervalSummary(cases, forecasts), perStudy };
+}
+
+/** Row indexes of each study, in study order. */
+export function studyIndex(cases: readonly BenchCase[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  const studies = [...new Set(cases.map((c) => c.row.study))].sort((a, b) => a - b);
+  for (const s of studies) out.set(String(s), cases.flatMap((c, i) => (c.row.study === s ? [i] : [])));
+  return out;
 }

@@ -255,7 +255,7 @@ async function main(): Promise<void> {
   const i = process.argv.indexOf("--data");
   const { rows } = readGrowthCsv(i >= 0 ? process.argv[i + 1]! : DEFAULT_GROWTH_DATA);
   const cv = await leaveOneStudyOut(rows);
-  console.log(line("current model (log scale, ridge median head)", cv.cases, cv.forecasts));
+  console.log(line("current model (damped trend over LOCF)", cv.cases, cv.forecasts));
   const variants: [string, (train: readonly GrowthRow[]) => PointPredictor][] = [
     ["L1 mm, v1 + mm features, hist>=2, lambda 0.001", l1Linear("v1+mm", 2, 0.001)],
     ["L1 mm, v1 + mm features, hist>=4, lambda 0.001", l1Linear("v1+mm", 4, 0.001)],

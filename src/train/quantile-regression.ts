@@ -1,3 +1,4 @@
+import { quantileSorted, sum } from "simple-statistics";
 import { solveLinear } from "../domain/growth/levenberg-marquardt.ts";
 
 /**
@@ -63,7 +64,7 @@ export function fitQuantile(
   const interceptPenalty = (b0: number): number => (options.penalizeIntercept ? lambda * (b0 - prior) ** 2 : 0);
   const n = y.length;
   const p = (x[0]?.length ?? 0) + 1;
-  const sw = exampleWeights ? exampleWeights.reduce((a, b) => a + b, 0) : n;
+  const sw = exampleWeights ? sum(exampleWeights as number[]) : n;
   const row = (i: number): number[] => [1, ...(x[i] ?? [])];
   const objective = (beta: number[]): number => {
     let s = 0;
@@ -77,7 +78,7 @@ export function fitQuantile(
   // Start at the unconditional quantile, then Newton steps with backtracking.
   const sorted = [...y].sort((a, b) => a - b);
   let beta = new Array<number>(p).fill(0);
-  beta[0] = sorted[Math.floor(tau * (n - 1))] ?? 0;
+  beta[0] = n > 0 ? quantileSorted(sorted, tau) : 0;
   let f = objective(beta);
   let iterations = 0;
   let converged = false;

@@ -1,26 +1,17 @@
 import { createHash } from "node:crypto";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { CHANGE_BINS, HORIZON_EDGES_WEEKS, STABLE_CHANGE } from "../domain/growth/calibration-bins.ts";
+import { DAMPED_TREND } from "../domain/growth/damped-trend.ts";
 import { FEATURE_NAMES, FEATURE_VERSION, SIZE_OFFSET_MM } from "../domain/growth/features.ts";
 import { evaluateQuantileModel, type QuantileModelParams } from "../domain/growth/quantile-model.ts";
 import { CARD_FILE, MODEL_FILE, type GrowthModelCard } from "../forecast/model-card.ts";
+import { CALIBRATION_METHOD, fitCalibratedModel, MIN_BIN_EXAMPLES } from "./calibrate.ts";
+import { baselineForecastsLoso, calibrationTable, grownSubset } from "./calibration-report.ts";
 import { leaveOneStudyOut } from "./cross-validate.ts";
 import { readGrowthCsv } from "./data.ts";
-import { benchCases, errorsByStudy, intervalSummary, locfForecasts, modelForecasts } from "./evaluate.ts";
-import { buildExamples, type GrowthExample } from "./examples.ts";
+import { benchCases, errorsByStudy, locfForecasts, modelForecasts } from "./evaluate.ts";
 import { exportQuantileModelOnnx, ONNX_INPUT, ONNX_IR_VERSION, ONNX_OPSET, ONNX_OUTPUT } from "./onnx-export.ts";
-import { DEFAULT_TRAIN_OPTIONS, trainQuantileModel } from "./train-model.ts";
-import { seededRandom } from "../domain/random.ts";
-
-function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  const rand = seededRandom(seed); // fixes the example order
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
 
 /** Float32 round-trip, so the TS reference uses exactly the numbers stored in the ONNX graph. */
 function toFloat32(params: QuantileModelParams): QuantileModelParams {
@@ -39,53 +30,54 @@ export interface TrainRun {
   command: string;
 }
 
-/** Trains on the whole file, writes growth.onnx + growth.card.json, returns the card. */
+/** Fits on the whole file, writes growth.onnx + growth.card.json, returns the card. */
 export async function runTraining(run: TrainRun): Promise<{ card: GrowthModelCard; seconds: number }> {
   const started = performance.now();
   const { rows, sha256 } = readGrowthCsv(run.dataFile);
-  // The fit is convex and deterministic; the seed only fixes the order examples are summed in.
-  const examples: GrowthExample[] = shuffled(buildExamples(rows), run.seed);
-  const { params: raw, heads } = trainQuantileModel(examples);
-  const params = toFloat32(raw);
-  const bytes = exportQuantileModelOnnx(params, "log((d_h + c) / (d_last + c)) quantiles q10, q50, q90; c = 5 mm");
+  const fit = fitCalibratedModel(rows);
+  const params = toFloat32(fit.params);
+  const bytes = exportQuantileModelOnnx(params, "log((d_h + c) / (d_last + c)) quantiles q10, q50, q90; c = 2 mm");
   const onnxSha = createHash("sha256").update(bytes).digest("hex");
   const cases = benchCases(rows);
   const inSample = await modelForecasts(cases, (x) => Promise.resolve(x.map((v) => evaluateQuantileModel(params, v))));
-  const cv = await leaveOneStudyOut(rows);
+  const cv = await leaveOneStudyOut(rows, toFloat32);
+  const baseline = baselineForecastsLoso(rows, cases, () => null);
   const seconds = (performance.now() - started) / 1000;
   const card: GrowthModelCard = {
-    name: "growth quantile model",
+    name: "growth forecast: damped trend + Mondrian-calibrated interval",
     modelVersion: `growth-q-${onnxSha.slice(0, 12)}`,
     createdBy: run.command,
     seed: run.seed,
-    data: { file: path.basename(run.dataFile), sha256, rows: rows.length, examples: examples.length },
+    data: { file: path.basename(run.dataFile), sha256, rows: rows.length, residuals: fit.bins.reduce((a, b) => a + b.n, 0) },
     featureVersion: FEATURE_VERSION,
     featureNames: [...FEATURE_NAMES],
     sizeOffsetMm: SIZE_OFFSET_MM,
     target: "quantiles of log((diameter at horizon + c) / (last diameter + c)), c = sizeOffsetMm",
-    method:
-      "linear quantile regression (smoothed pinball, Newton), median head ridge-shrunk toward 0 = LOCF, tail heads at tailLevels",
-    trainOptions: DEFAULT_TRAIN_OPTIONS,
+    method: "median = LOCF, or a damped trend after consecutive growth; q10/q90 = median + the calibration bin's residual quantiles",
+    pointForecast: { rule: "damped trend", ...DAMPED_TREND },
+    calibration: {
+      method: CALIBRATION_METHOD,
+      horizonEdgesWeeks: HORIZON_EDGES_WEEKS,
+      changeBins: CHANGE_BINS,
+      stableChange: STABLE_CHANGE,
+      minBinExamples: MIN_BIN_EXAMPLES,
+      bins: fit.bins,
+    },
     io: {
       input: { name: ONNX_INPUT, shape: ["N", FEATURE_NAMES.length], dtype: "float32" },
       output: { name: ONNX_OUTPUT, shape: ["N", 3], dtype: "float32", columns: ["q10", "q50", "q90"] },
     },
     onnx: { file: MODEL_FILE, sha256: onnxSha, opset: ONNX_OPSET, irVersion: ONNX_IR_VERSION },
     params,
-    training: {
-      heads: heads.map((h, i) => ({ head: ["q10", "q50", "q90"][i], iterations: h.iterations, converged: h.converged, pinball: h.pinball })),
-      inSampleBenchmark: {
-        protocol: "rows with readings >= 6, last 2 held out (in-sample: these rows were also trained on)",
-        model: errorsByStudy(cases, inSample),
-        locf: errorsByStudy(cases, locfForecasts(cases)),
-        interval: intervalSummary(cases, inSample),
-      },
+    inSampleBenchmark: {
+      protocol: "rows with readings >= 6, last 2 held out (in-sample: these rows were also fitted on)",
+      model: errorsByStudy(cases, inSample),
+      locf: errorsByStudy(cases, locfForecasts(cases)),
     },
     crossValidation: {
-      protocol: "leave-one-study-out; train on the other studies, score readings >= 6 rows, last 2 held out",
-      model: cv.model,
-      locf: cv.locf,
-      interval: cv.interval,
+      protocol: "leave-one-study-out: fit on the other studies, score readings >= 6 rows, last 2 held out; baseline = LOCF x quantiles of log((d+2)/(d_last+2)) per step from the other studies",
+      perStudy: calibrationTable(cases, cv.forecasts, baseline.forecasts),
+      grown: [2, 3].map((k) => grownSubset(cases, cv.forecasts, k)),
     },
   };
   await mkdir(run.outDir, { recursive: true });

@@ -3,6 +3,7 @@ import { api, enc } from "./api.js";
 import { RESPONSE_NAMES, RESPONSE_ORDER, colorOf } from "./chart-common.js";
 import { MAX_LANES, MAX_SPIDER, spiderChart, swimmerChart, waterfallChart } from "./charts-cohort.js";
 import { badge, fmtDays, fmtPct, h, patientHref, table } from "./dom.js";
+import { skillPanel } from "./chart-skill.js";
 import { reviewPanel } from "./review-queue.js";
 
 /** A chart figure: heading, description, legend, the plot, and its data as a table in <details>. */
@@ -43,6 +44,7 @@ export async function cohortPage({ cohortId }) {
   const codes = RESPONSE_ORDER.filter((c) => swimmer.patients.some((p) => (p.response ?? "NE") === c));
   const scanCodes = RESPONSE_ORDER.filter((c) => swimmer.patients.some((p) => p.studies.some((s) => s.response === c)));
   const ref = waterfall.referenceLines;
+  const skill = await skillPanel(cohortId);
 
   const refText = partial ? "" : ` Dashed lines: ${ref.partialResponsePct} % and +${ref.progressionPct} %.`;
   const wf = chartFigure("waterfall", "Waterfall: best change per patient", `Lowest ${change} per patient, largest growth on the left; ${partial ? "no response is reported (partial annotations)" : `bar colour is the best overall response (${waterfall.responseBasis})`}.${refText} Click a bar to open the patient.`, {
@@ -96,10 +98,12 @@ export async function cohortPage({ cohortId }) {
     cut(MAX_LANES, n, "lanes on the swimmer chart (longest time on study first)"),
     h("h2", {}, "Patients"),
     patientsTable,
+    skill.fig,
     reviewPanel(cohortId, queue),
   ];
   const mount = () => {
     for (const s of document.querySelectorAll(".swatch[data-color]")) s.style.background = s.dataset.color;
+    skill.mount();
     if (n === 0) return;
     if (evaluable === 0) {
       const none = "No patient has a follow-up scan with a percent change from baseline yet.";

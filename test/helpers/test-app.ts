@@ -34,7 +34,7 @@ export async function createTestApp(backend: Backend, overrides: Partial<AppDeps
 
 export const uniqueId = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`;
 
-const COHORT_TABLES = ["audit_log", "track_links", "tracks", "link_corrections", "patient_timelines", "observations", "studies", "patients", "cohorts"];
+const COHORT_TABLES = ["forecast_records", "audit_log", "track_links", "tracks", "link_corrections", "patient_timelines", "observations", "studies", "patients", "cohorts"];
 
 /** Removes one test's cohort and everything under it (tests never wipe tables globally). */
 export async function dropCohort(handle: DbHandle, cohortId: string): Promise<void> {

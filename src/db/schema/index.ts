@@ -5,3 +5,4 @@ export * from "./observations.ts";
 export * from "./tracks.ts";
 export * from "./audit.ts";
 export * from "./api-keys.ts";
+export * from "./forecasts.ts";

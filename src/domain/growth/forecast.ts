@@ -1,4 +1,5 @@
 import { baselineQuantiles, BASELINE_VERSION } from "./baseline.ts";
+import { POPULATION_CALIBRATION, scaleQuantiles, type IntervalCalibration } from "./cohort-calibration.ts";
 import { growthFeatures, logSize, SIZE_OFFSET_MM } from "./features.ts";
 import { fitGrowthModel, locfMm, type SizeSeries } from "./fit.ts";
 import { GROWTH_MODEL_NAMES, type GrowthModelName } from "./models.ts";
@@ -22,6 +23,8 @@ export interface Forecast {
   modelVersion: string;
   /** Comparators at the same time (mm); a classical model is null when it cannot be fitted. */
   baselines: { locf: number; [model: string]: number | null };
+  /** Which calibration gave the interval and P(PD). */
+  calibration: IntervalCalibration;
   /** Why the forecast is not the model's (e.g. a single scan). */
   note?: string;
 }
@@ -31,6 +34,8 @@ export interface ForecastOptions {
   classicalModels?: readonly GrowthModelName[];
   /** Iteration cap of each classical fit (default 500, as the benchmark uses); the service lowers it for latency. */
   maxIterations?: number;
+  /** The cohort's recalibration (cohortCalibration); default the population's. */
+  calibration?: IntervalCalibration;
 }
 
 /** Maps a log-ratio quantile back to mm of diameter (never below 0). */
@@ -40,6 +45,7 @@ export function logRatioToMm(q: number, lastMm: number): number {
   return Math.max(0, Math.exp(q + logSize(lastMm)) - SIZE_OFFSET_MM);
 }
 
+const FALLBACK: IntervalCalibration = { source: "fallback", scale: 1, scoredForecasts: 0 };
 const SINGLE_SCAN_NOTE = "single scan: last value carried forward with a doubled baseline interval";
 
 /**
@@ -61,6 +67,7 @@ export async function forecastSeries(
   const predicted = rows.length > 0 ? await predictor.predict(rows) : [];
   let next = 0;
   const models = options.classicalModels ?? GROWTH_MODEL_NAMES;
+  const cohort = options.calibration ?? POPULATION_CALIBRATION;
   return series.map((s, i) => {
     const n = s.sizesMm.length;
     if (n === 0) return [];
@@ -70,7 +77,9 @@ export async function forecastSeries(
     const fits = models.map((m) => [m, fitGrowthModel(m, s, options.maxIterations)] as const);
     return (horizonsDays[i] ?? []).map((h): Forecast => {
       const single = n < 2;
-      const q: LogRatioQuantiles = single ? baselineQuantiles(h, 2) : (predicted[next++] ?? baselineQuantiles(h, 2));
+      const raw: LogRatioQuantiles = single ? baselineQuantiles(h, 2) : (predicted[next++] ?? baselineQuantiles(h, 2));
+      const calibration = single ? FALLBACK : cohort.source === "cohort" ? cohort : predictor.kind === "baseline" ? FALLBACK : POPULATION_CALIBRATION;
+      const q = scaleQuantiles(raw, calibration.scale);
       const timeDays = tLast + h;
       const baselines: Forecast["baselines"] = { locf: last };
       for (const [m, fit] of fits) baselines[m] = fit ? fit.predictMm(timeDays) : null;
@@ -84,6 +93,7 @@ export async function forecastSeries(
         method: single || predictor.kind === "baseline" ? "baseline" : "model",
         modelVersion: single ? BASELINE_VERSION : predictor.version,
         baselines,
+        calibration,
         ...(single ? { note: SINGLE_SCAN_NOTE } : {}),
       };
     });

@@ -33,13 +33,23 @@ export function planForecasts(d: Derivation, cohort: CohortSettings): ForecastRe
     });
   }
   const times = d.studies.map((s) => s.timeDays - d.firstTimeDays);
-  const tps = d.recist.result.timepoints;
-  const baselineSum = d.recist.result.baselineSum;
-  const recistSums = tps && baselineSum !== null && baselineSum !== undefined ? [baselineSum, ...tps.map((t) => t.sum)] : null;
-  if (recistSums && recistSums.every((s) => s !== null) && baselineSum! > 0) {
+  const recistSums = sumSeries(d, "recistTargets");
+  if (recistSums.every((s) => s !== null) && recistSums[0]! > 0) {
     requests.push({ subject: { kind: "sumOfDiameters", basis: "recistTargets" }, timesDays: times, sizesMm: recistSums as number[], horizonsDays });
   } else {
-    requests.push({ subject: { kind: "sumOfDiameters", basis: "allLesions" }, timesDays: times, sizesMm: d.studies.map((s) => d.sumsByStudy.get(s.key) ?? 0), horizonsDays });
+    requests.push({ subject: { kind: "sumOfDiameters", basis: "allLesions" }, timesDays: times, sizesMm: sumSeries(d, "allLesions") as number[], horizonsDays });
   }
   return requests;
+}
+
+/**
+ * The sum of diameters at each study, in study order: the RECIST target sum (null where a
+ * time point has none, all null without a baseline sum) or the sum of all measured lesions.
+ */
+export function sumSeries(d: Derivation, basis: "recistTargets" | "allLesions"): (number | null)[] {
+  if (basis === "allLesions") return d.studies.map((s) => d.sumsByStudy.get(s.key) ?? 0);
+  const tps = d.recist.result.timepoints;
+  const baselineSum = d.recist.result.baselineSum;
+  if (!tps || baselineSum === null || baselineSum === undefined) return d.studies.map(() => null);
+  return [baselineSum, ...tps.map((t) => t.sum)];
 }

@@ -1,5 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { BIN_NAMES, calibrationBin } from "../../../src/domain/growth/calibration-bins.ts";
+import { dampedTrendMm, DAMPED_TREND, grewAtEachInterval } from "../../../src/domain/growth/damped-trend.ts";
 import { FEATURE_COUNT, FEATURE_NAMES, growthFeatures, logSize, SIZE_OFFSET_MM } from "../../../src/domain/growth/features.ts";
 
 const idx = (name: (typeof FEATURE_NAMES)[number]): number => FEATURE_NAMES.indexOf(name);
@@ -19,15 +21,15 @@ const history = fc
   });
 
 describe("growthFeatures", () => {
-  it("is finite, of FEATURE_COUNT, and inside its clipping ranges for any history", () => {
+  it("is finite, of FEATURE_COUNT, with exactly one calibration bin set, for any history", () => {
     fc.assert(
       fc.property(history, fc.double({ min: 0, max: 3000, noNaN: true }), (h, horizon) => {
         const x = growthFeatures(h, horizon);
         expect(x.length).toBe(FEATURE_COUNT);
         for (const v of x) expect(Number.isFinite(v)).toBe(true);
         expect(x[idx("horizon_years")]).toBeLessThanOrEqual(3);
-        expect(Math.abs(x[idx("slope_last_x_horizon")]!)).toBeLessThanOrEqual(1);
-        expect(x[idx("log_ratio_last_nadir")]).toBeGreaterThanOrEqual(0);
+        expect(Array.from(x.subarray(2)).filter((v) => v === 1)).toHaveLength(1);
+        expect(Array.from(x.subarray(2)).reduce((a, b) => a + b, 0)).toBe(1);
       }),
     );
   });
@@ -41,24 +43,25 @@ describe("growthFeatures", () => {
       }),
     );
   });
-  it("computes the named features on a worked example", () => {
-    const x = growthFeatures({ timesDays: [0, 42, 84], sizesMm: [30, 20, 25] }, 73.05);
-    expect(x[idx("horizon_years")]).toBeCloseTo(0.2, 5);
-    expect(x[idx("log_ratio_last_nadir")]).toBeCloseTo(Math.log(30 / 25), 5);
-    expect(x[idx("log_ratio_last_baseline")]).toBeCloseTo(Math.log(30 / 35), 5);
-    expect(x[idx("slope_last_x_horizon")]).toBeCloseTo((Math.log(30 / 25) / 42) * 73.05, 5);
-    expect(x[idx("log_readings")]).toBeCloseTo(Math.log(3), 6);
-    expect(x[idx("last_is_zero")]).toBe(0);
+  it("puts a shrinking lesion at 8 weeks in h1_down and a growing one at 16 weeks in h2_up", () => {
+    const down = growthFeatures({ timesDays: [0, 42, 84], sizesMm: [30, 25, 20] }, 56);
+    expect(down[idx(`bin_h1_down` as (typeof FEATURE_NAMES)[number])]).toBe(1);
+    const up = growthFeatures({ timesDays: [0, 42], sizesMm: [20, 24] }, 112);
+    expect(up[2 + BIN_NAMES.indexOf("h2_up")]).toBe(1);
+    expect(calibrationBin([20, 20.5], 300, SIZE_OFFSET_MM)).toEqual({ horizon: 2, change: 1, index: BIN_NAMES.indexOf("h3_stable") });
   });
-  it("uses the given baseline and nadir over the history's own", () => {
-    const own = growthFeatures({ timesDays: [0, 30], sizesMm: [20, 22] }, 30);
-    const given = growthFeatures({ timesDays: [0, 30], sizesMm: [20, 22], baselineMm: 40, nadirMm: 10 }, 30);
-    expect(given[idx("log_ratio_last_baseline")]).not.toBeCloseTo(own[idx("log_ratio_last_baseline")]!, 3);
-    expect(given[idx("log_ratio_last_nadir")]).toBeCloseTo(logSize(22) - logSize(10), 5);
+  it("carries the damped trend only after 3 intervals of growth; else the median is LOCF (0)", () => {
+    const grown = { timesDays: [0, 56, 112, 168], sizesMm: [20, 22, 25, 28] };
+    const x = growthFeatures(grown, 56);
+    // least-squares slope of (0,20) (56,22) (112,25) (168,28) is 2.7 / 56 mm/day
+    const want = 28 + DAMPED_TREND.damping * (2.7 / 56) * 56;
+    expect(dampedTrendMm(grown.timesDays, grown.sizesMm, 56)).toBeCloseTo(want, 9);
+    expect(x[idx("trend_log_ratio")]).toBeCloseTo(logSize(want) - logSize(28), 6);
+    expect(growthFeatures({ timesDays: [0, 56, 112, 168], sizesMm: [20, 22, 22, 28] }, 56)[idx("trend_log_ratio")]).toBe(0);
+    expect(grewAtEachInterval([1, 2, 3], 3)).toBe(false);
+    expect(grewAtEachInterval([1, 2, 3, 4], 3)).toBe(true);
   });
-  it("flags a last reading of 0 mm and keeps log sizes finite", () => {
-    const x = growthFeatures({ timesDays: [0, 30], sizesMm: [12, 0] }, 60);
-    expect(x[idx("last_is_zero")]).toBe(1);
+  it("keeps log sizes of 0 mm finite", () => {
     expect(logSize(0)).toBeCloseTo(Math.log(SIZE_OFFSET_MM), 12);
   });
   it("rejects an empty history", () => {

@@ -1,12 +1,11 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FEATURE_COUNT } from "../../../src/domain/growth/features.ts";
+import { FEATURE_COUNT, growthFeatures, logSize } from "../../../src/domain/growth/features.ts";
 import { evaluateQuantileModel } from "../../../src/domain/growth/quantile-model.ts";
 import type { GrowthRow } from "../../../src/train/data.ts";
 import { benchCases, errorSummary, locfForecasts } from "../../../src/train/evaluate.ts";
-import { buildExamples } from "../../../src/train/examples.ts";
+import { fitCalibratedModel, MIN_BIN_EXAMPLES } from "../../../src/train/calibrate.ts";
 import { fitQuantile, pinball } from "../../../src/train/quantile-regression.ts";
-import { trainQuantileModel } from "../../../src/train/train-model.ts";
 
 /** Deterministic standard-normal draws (LCG + Box-Muller). */
 function normals(seed: number): () => number {
@@ -68,27 +67,40 @@ function syntheticRows(n: number, seed: number): GrowthRow[] {
   });
 }
 
-describe("training", () => {
-  const rows = syntheticRows(200, 3);
-  it("builds examples only where two later scans exist, each row's weights summing to 1", () => {
-    const ex = buildExamples(rows);
-    expect(ex.every((e) => e.x.length === FEATURE_COUNT && Number.isFinite(e.y))).toBe(true);
-    const byRow = buildExamples([rows[5]!]);
-    expect(byRow.reduce((s, e) => s + e.weight, 0)).toBeCloseTo(1, 12);
-    const three = rows.find((r) => r.diamMm.length === 3)!;
-    // 3 scans: only the 1-scan prefix has 2 later scans, and minHistory is 2.
-    expect(buildExamples([three])).toHaveLength(0);
-  });
-  it("is deterministic and gives ordered quantiles on its training data", () => {
-    const ex = buildExamples(rows);
-    const a = trainQuantileModel(ex).params;
-    const b = trainQuantileModel(ex).params;
+describe("training (Mondrian calibration)", () => {
+  const rows = syntheticRows(400, 3);
+  it("is deterministic, orders the quantiles and records where each bin's quantiles came from", () => {
+    const a = fitCalibratedModel(rows);
+    const b = fitCalibratedModel([...rows].reverse());
     expect(a).toEqual(b);
-    for (const e of ex.slice(0, 50)) {
-      const q = evaluateQuantileModel(a, e.x);
-      expect(q.q10).toBeLessThanOrEqual(q.q50);
-      expect(q.q50).toBeLessThanOrEqual(q.q90);
+    expect(a.params.weights).toHaveLength(FEATURE_COUNT);
+    for (const bin of a.bins) {
+      expect(bin.lo).toBeLessThanOrEqual(bin.hi);
+      expect(bin.from === "bin").toBe(bin.n >= MIN_BIN_EXAMPLES);
     }
+    const x = growthFeatures({ timesDays: [0, 42, 84], sizesMm: [20, 21, 21] }, 42);
+    const q = evaluateQuantileModel(a.params, x);
+    expect(q.q10).toBeLessThanOrEqual(q.q50);
+    expect(q.q50).toBe(0); // no trend: the median is LOCF
+    expect(q.q90).toBeGreaterThanOrEqual(q.q50);
+  });
+  it("a bin's interval holds 80 % of its own training residuals", () => {
+    const fit = fitCalibratedModel(rows);
+    let inside = 0;
+    let total = 0;
+    for (const r of rows) {
+      for (let k = 2; k < r.diamMm.length; k++) {
+        const history = { timesDays: r.timesDays.slice(0, k), sizesMm: r.diamMm.slice(0, k) };
+        for (let j = k; j < Math.min(r.diamMm.length, k + 2); j++) {
+          const q = evaluateQuantileModel(fit.params, growthFeatures(history, r.timesDays[j]! - r.timesDays[k - 1]!));
+          const y = logSize(r.diamMm[j]!) - logSize(r.diamMm[k - 1]!);
+          inside += y >= q.q10 - 1e-12 && y <= q.q90 + 1e-12 ? 1 : 0;
+          total++;
+        }
+      }
+    }
+    expect(inside / total).toBeGreaterThan(0.78);
+    expect(inside / total).toBeLessThan(0.86); // ties at whole mm put a little more than 80 % inside
   });
   it("holds out the last 2 of rows with >= 6 readings; LOCF error is computed per row", () => {
     const cases = benchCases(rows);

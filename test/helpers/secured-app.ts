@@ -127,6 +127,21 @@ export interface RouteEntry {
   hasBody: boolean;
   /** Whether the path names a cohort (so a credential without scope on it must get 404). */
   cohortScoped: boolean;
+  /** The operation's required query parameters, each with a valid value ("?a=b"), or "". */
+  requiredQuery: string;
+}
+
+type QueryParam = { in?: string; name?: string; required?: boolean; schema?: { enum?: unknown[]; example?: unknown; default?: unknown } };
+
+/** A valid value for each required query parameter: its first enum value, example or default. */
+function requiredQueryOf(params: QueryParam[] | undefined): string {
+  const q = new URLSearchParams();
+  for (const p of params ?? []) {
+    if (p.in !== "query" || !p.required || !p.name) continue;
+    q.set(p.name, String(p.schema?.enum?.[0] ?? p.schema?.example ?? p.schema?.default ?? "1"));
+  }
+  const text = q.toString();
+  return text ? `?${text}` : "";
 }
 
 /**
@@ -134,13 +149,13 @@ export interface RouteEntry {
  * route added later is covered without anyone remembering to add it.
  */
 export async function routeTable(app: TestApp["app"]): Promise<RouteEntry[]> {
-  const doc = (await (await app.request("/openapi.json")).json()) as { paths: Record<string, Record<string, { requestBody?: unknown }>> };
+  const doc = (await (await app.request("/openapi.json")).json()) as { paths: Record<string, Record<string, { requestBody?: unknown; parameters?: QueryParam[] }>> };
   const out: RouteEntry[] = [];
   for (const [template, ops] of Object.entries(doc.paths)) {
     if (!template.startsWith("/v1/")) continue;
     for (const [method, op] of Object.entries(ops)) {
       if (!["get", "put", "post", "patch", "delete"].includes(method)) continue;
-      out.push({ method: method.toUpperCase(), template, hasBody: op.requestBody !== undefined, cohortScoped: template.startsWith("/v1/cohorts/{cohortId}") });
+      out.push({ method: method.toUpperCase(), template, hasBody: op.requestBody !== undefined, cohortScoped: template.startsWith("/v1/cohorts/{cohortId}"), requiredQuery: requiredQueryOf(op.parameters) });
     }
   }
   return out;

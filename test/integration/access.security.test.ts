@@ -13,7 +13,7 @@ describe.each(backends)("credentials on every /v1 route of the OpenAPI document 
   const tok: Record<string, string> = {};
 
   const call = (r: RouteEntry, headers: Record<string, string>, cohortId = cohortA, query = "") =>
-    send(t.app, r.method, fillPath(r.template, { cohortId, patientId: "P1", studyKey: "S1" }) + query, r.hasBody ? {} : undefined, headers);
+    send(t.app, r.method, fillPath(r.template, { cohortId, patientId: "P1", studyKey: "S1" }) + (query || r.requiredQuery), r.hasBody ? {} : undefined, headers);
 
   /** Runs one credential against every route; returns the routes whose answer broke `expectation`. */
   async function sweep(headers: Record<string, string>, expectation: (r: RouteEntry, res: Response, body: string) => boolean, cohortId = cohortA, query = "") {

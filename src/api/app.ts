@@ -25,6 +25,11 @@ import { exportRoutes } from "./routes/exports.ts";
 import { reviewQueueRoutes } from "./routes/review-queue.ts";
 import { uiRoutes } from "./ui.ts";
 
+const DOCS_HTML = `<div id="swagger-ui"></div>
+<link rel="stylesheet" href="/ui/vendor/swagger-ui.css" />
+<script src="/ui/vendor/swagger-ui-bundle.js"></script>
+<script>window.onload = () => { window.ui = SwaggerUIBundle({ dom_id: "#swagger-ui", url: "/openapi.json" }); };</script>`;
+
 /** Builds the HTTP app around injected dependencies; no server, so tests call app.request(). */
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook as never });
@@ -95,7 +100,8 @@ export function createApp(deps: AppDeps) {
     info: { title: "lesiontrack", version: "0.1.0", description: "Longitudinal lesion tracking: matching, RECIST 1.1 / iRECIST, growth forecasts, timelines" },
     security: [{ apiKey: [] }, { bearer: [] }],
   });
-  app.get("/docs", swaggerUI({ url: "/openapi.json" }));
+  // Same-origin assets (served by uiRoutes from node_modules), so /docs works without internet.
+  app.get("/docs", swaggerUI({ url: "/openapi.json", title: "lesiontrack API", manuallySwaggerUIHtml: () => DOCS_HTML }));
   app.get("/", (c) => c.redirect("/ui"));
 
   app.notFound((c) => problem(c, "not_found", `no route ${c.req.method} ${c.req.path}`));

@@ -7,7 +7,15 @@ import { problem } from "./errors.ts";
  * first request and kept in memory; no build step and nothing fetched from another origin.
  */
 const OWN = ["index.html", "app.js", "api.js", "dom.js", "chart-common.js", "charts-cohort.js", "chart-timeline.js", "page-cohorts.js", "page-cohort.js", "page-patient.js", "time-axis.js", "review-queue.js", "style.css", "favicon.svg", "chart-skill.js"];
-const VENDOR: Record<string, string> = { "vendor/uPlot.esm.js": "uplot/dist/uPlot.esm.js", "vendor/uPlot.min.css": "uplot/dist/uPlot.min.css", "vendor/uPlot.LICENSE": "uplot/LICENSE" };
+const VENDOR: Record<string, string> = {
+  "vendor/uPlot.esm.js": "uplot/dist/uPlot.esm.js",
+  "vendor/uPlot.min.css": "uplot/dist/uPlot.min.css",
+  "vendor/uPlot.LICENSE": "uplot/LICENSE",
+  // The API reference at /docs: Swagger UI from the pinned swagger-ui-dist, not from a CDN.
+  "vendor/swagger-ui-bundle.js": "swagger-ui-dist/swagger-ui-bundle.js",
+  "vendor/swagger-ui.css": "swagger-ui-dist/swagger-ui.css",
+  "vendor/swagger-ui.LICENSE": "swagger-ui-dist/LICENSE",
+};
 const TYPES: Record<string, string> = { html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8", svg: "image/svg+xml", LICENSE: "text/plain; charset=utf-8" };
 
 /** Only same-origin scripts, styles and fetches; uPlot sets styles through the CSSOM, which CSP allows. */

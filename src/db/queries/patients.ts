@@ -213,13 +213,19 @@ function prepareTimelineRead(db: Db | Tx) {
     .prepare("read_timeline");
 }
 
-/** The hottest query: built once per database and prepared, so a read costs the driver only. */
+/**
+ * The hottest query: built once per database session and prepared, so a read costs the driver
+ * only. Keyed by the session, not the Db object: on Workers one Db forwards to a new client per
+ * request, and a query prepared on an earlier request's client may not be used by a later one.
+ */
 const preparedTimelineReads = new WeakMap<object, ReturnType<typeof prepareTimelineRead>>();
+const sessionOf = (db: Db | Tx): object => (db as unknown as { session?: object }).session ?? db;
 
 /** One indexed read: the revision always, the body only when the caller's ETag is stale. */
 export async function readTimeline(db: Db | Tx, cohortId: string, patientId: string, knownRevision: number | null) {
-  let read = preparedTimelineReads.get(db);
-  if (!read) preparedTimelineReads.set(db, (read = prepareTimelineRead(db)));
+  const key = sessionOf(db);
+  let read = preparedTimelineReads.get(key);
+  if (!read) preparedTimelineReads.set(key, (read = prepareTimelineRead(db)));
   // -1 is never a revision, so "no ETag" always returns the body.
   const rows = await read.execute({ cohortId, patientId, known: knownRevision ?? -1 });
   return rows[0];

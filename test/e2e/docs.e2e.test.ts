@@ -1,19 +1,10 @@
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import type { ServerType } from "@hono/node-server";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM_ARGS, chromiumPath } from "../helpers/chromium.ts";
 import { parseEnv } from "../../src/env.ts";
 import { listen, openRuntime, type Runtime } from "../../src/server.ts";
 
-function chromiumPath(): string | null {
-  if (process.env.CHROMIUM_PATH && existsSync(process.env.CHROMIUM_PATH)) return process.env.CHROMIUM_PATH;
-  try {
-    return execFileSync("which", ["chromium"], { encoding: "utf8" }).trim() || null;
-  } catch {
-    return null;
-  }
-}
 const executablePath = chromiumPath();
 if (!executablePath) console.warn("[e2e] no Chromium found (install Debian's `chromium` or set CHROMIUM_PATH): the /docs browser test is skipped");
 
@@ -28,7 +19,7 @@ describe.skipIf(!executablePath)("/docs: the API reference works without interne
     const started = await listen(rt.deps, 0, "127.0.0.1");
     server = started.server;
     base = `http://127.0.0.1:${started.port}`;
-    browser = await chromium.launch({ executablePath: executablePath!, args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"] });
+    browser = await chromium.launch({ executablePath: executablePath!, args: CHROMIUM_ARGS });
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { ServerType } from "@hono/node-server";
@@ -10,27 +9,13 @@ import { createKey } from "../../src/service/keys-create.ts";
 import { seedDemo } from "../../src/service/seed-demo.ts";
 import { createCohort } from "../../src/service/create-cohort.ts";
 import { importDeepLesion } from "../../src/service/import-deeplesion.ts";
+import { CHROMIUM_ARGS, chromiumPath } from "../helpers/chromium.ts";
 import { missingPixels, pageColours, studyXs, uplotState, type Probe } from "./drawn.ts";
 
-const CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 const SHOTS = resolve("test-output/screenshots");
 const DL_SAMPLE = resolve(process.cwd(), "../shared/data/deeplesion/DL_info.sample.csv");
 
-/** CHROMIUM_PATH, else the Debian / Ubuntu package names on PATH. */
-function findChromium(): string | null {
-  if (process.env.CHROMIUM_PATH && existsSync(process.env.CHROMIUM_PATH)) return process.env.CHROMIUM_PATH;
-  for (const name of ["chromium", "chromium-browser", "google-chrome"]) {
-    try {
-      const found = execFileSync("which", [name], { encoding: "utf8" }).trim();
-      if (found) return found;
-    } catch {
-      /* not on PATH */
-    }
-  }
-  return null;
-}
-
-const executablePath = findChromium();
+const executablePath = chromiumPath();
 if (!executablePath) console.warn("[e2e] no Chromium found (install Debian's `chromium` or set CHROMIUM_PATH): the browser test is skipped");
 
 /** Pixels of a chart's canvas that are strongly coloured: axes, grid and reference lines are grey, data is not. */

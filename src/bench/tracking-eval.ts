@@ -84,6 +84,12 @@ function pairLinks(idsA: readonly string[], idsB: readonly string[], trackOf: Re
 export interface TrackingScores {
   tasks: PrfSummary;
   allPairs: PrfSummary;
+  /**
+   * (b) restricted to study pairs that the labelled task pairs connect (same connected component
+   * of the patient's graph of labelled study pairs): across components no label ever relates the
+   * two studies' tracks, so a link there is scored wrong even when it is the same lesion.
+   */
+  connectedPairs: PrfSummary;
   /** Share of patients whose every task pair is exact. */
   patientsWithoutError: number;
 }
@@ -104,10 +110,34 @@ export function scoreRuns(data: TrackingData, runs: readonly PatientRun[], truth
     if (c.fp > 0 || c.fn > 0) wrongPatients.add(t.patientId);
     return c;
   });
+  const component = labelledComponents(data);
   const pairCounts = data.patients.flatMap((p) =>
-    p.studies.flatMap((a, i) => p.studies.slice(i + 1).map((b) => score(p.patientId, a.key, b.key))),
+    p.studies.flatMap((a, i) => p.studies.slice(i + 1).map((b) => ({ connected: component(p.patientId, a.key) === component(p.patientId, b.key), c: score(p.patientId, a.key, b.key) }))),
   );
-  return { tasks: summarize(taskCounts), allPairs: summarize(pairCounts), patientsWithoutError: 1 - wrongPatients.size / Math.max(1, data.patients.length) };
+  return {
+    tasks: summarize(taskCounts),
+    allPairs: summarize(pairCounts.map((x) => x.c)),
+    connectedPairs: summarize(pairCounts.filter((x) => x.connected).map((x) => x.c)),
+    patientsWithoutError: 1 - wrongPatients.size / Math.max(1, data.patients.length),
+  };
+}
+
+/** Per patient, the connected components of the graph whose nodes are studies and edges the labelled task pairs. */
+function labelledComponents(data: TrackingData): (patientId: string, studyKey: string) => string {
+  const parent = new Map<string, string>();
+  const find = (x: string): string => {
+    const p = parent.get(x) ?? x;
+    if (p === x) return x;
+    const r = find(p);
+    parent.set(x, r);
+    return r;
+  };
+  const key = (patientId: string, studyKey: string): string => `${patientId}\u0000${studyKey}`;
+  for (const t of data.tasks) {
+    const a = find(key(t.patientId, t.studyA)), b = find(key(t.patientId, t.studyB));
+    if (a !== b) parent.set(a < b ? b : a, a < b ? a : b);
+  }
+  return (patientId, studyKey) => find(key(patientId, studyKey));
 }
 
 /** One matcher link of a final derivation, with whether the labels agree. */

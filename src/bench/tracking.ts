@@ -24,7 +24,8 @@ export interface TrackingReport {
 function printReport(r: TrackingReport): void {
   console.log(`tracking bench: ${r.patients} patients, ${r.studies} studies, ${r.observations} observations, ${r.tasks} task pairs; arrival ${r.arrival}`);
   if (r.scores) {
-    for (const [name, s] of [["(a) task pairs", r.scores.tasks], ["(b) all study pairs", r.scores.allPairs]] as const) {
+    const rows = [["(a) task pairs", r.scores.tasks], ["(b) all study pairs", r.scores.allPairs], ["(b') labels connect", r.scores.connectedPairs]] as const;
+    for (const [name, s] of rows) {
       console.log(
         `${name.padEnd(20)} pairs ${String(s.tasks).padStart(4)}  P ${f3(s.precision)}  R ${f3(s.recall)}  F1 ${f3(s.f1)}  exact ${f3(s.exact)}  ` +
           `TP ${s.tp} FP ${s.fp} FN ${s.fn}  wrong pairs ${s.wrongTasks}`,

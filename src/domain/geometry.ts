@@ -4,8 +4,12 @@ export type Vec3 = readonly [number, number, number];
 export const subtract = (a: Vec3, b: Vec3): Vec3 => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
 export const add = (a: Vec3, b: Vec3): Vec3 => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
 export const scale = (a: Vec3, k: number): Vec3 => [a[0] * k, a[1] * k, a[2] * k];
-export const norm = (a: Vec3): number => Math.hypot(a[0], a[1], a[2]);
-export const distance = (a: Vec3, b: Vec3): number => norm(subtract(a, b));
+/** Euclidean length (sqrt of the sum of squares: Math.hypot's overflow guard is not needed at mm scale, and it is several times slower). */
+export const norm = (a: Vec3): number => Math.sqrt(a[0] * a[0] + a[1] * a[1] + a[2] * a[2]);
+export const distance = (a: Vec3, b: Vec3): number => {
+  const x = a[0] - b[0], y = a[1] - b[1], z = a[2] - b[2];
+  return Math.sqrt(x * x + y * y + z * z);
+};
 
 export function centroid(points: readonly Vec3[]): Vec3 {
   if (points.length === 0) return [0, 0, 0];

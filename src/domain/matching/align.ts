@@ -1,4 +1,4 @@
-import { type Vec3, medianVec, norm, subtract } from "../geometry.ts";
+import { type Vec3, distance, medianVec, norm, subtract } from "../geometry.ts";
 import type { AlignConfig } from "./weights.ts";
 
 /** A lesion as the aligner sees it: a position in its study's frame, a size and a kind. */
@@ -56,7 +56,7 @@ class PointGrid {
             if (seen.has(j)) continue;
             seen.add(j);
             const p = this.points[j]!.positionMm;
-            const r = Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]);
+            const r = distance(p, q);
             if (r < radius) visit(j, r);
           }
         }

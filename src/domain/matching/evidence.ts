@@ -62,20 +62,42 @@ export function historyEvidence(
   const pairCosts = new Map<number, (i: number, j: number) => number>();
   const alignments = new Map<string, Alignment>();
   const gate = config.gate;
-  for (let t = 1; t < studies.length; t++) {
-    for (let s = Math.max(0, t - config.evidenceWindow); s < t; s++) {
-      const earlier = studies[s]!.observations, later = studies[t]!.observations;
-      const ev = matchEvidence({ earlier, later, forced, forbidden, config });
-      alignments.set(`${s}:${t}`, ev.alignment);
-      pairCosts.set(s * studies.length + t, (i, j) => ev.cost(i, j) + (forced.has(pairKey(earlier[i]!.id, later[j]!.id)) ? FORCE_BONUS : 0));
-      // Units are the matcher's duplicate groups, so every member pair carries its group's margin.
-      for (const u of unitsOfStudy[s]!) {
-        for (const v of unitsOfStudy[t]!) {
-          const e = Math.max(-gate, Math.min(gate, ev.margin(units[u]!.members[0]! - first[s]!, units[v]!.members[0]! - first[t]!))) / (t - s);
-          evidence[u]!.set(v, e);
-          evidence[v]!.set(u, e);
-        }
+  /** Matches studies s < t and records the verdicts of the unit pairs that `keep` admits. */
+  const matchPair = (s: number, t: number, keep: (u: number, v: number) => boolean): void => {
+    const earlier = studies[s]!.observations, later = studies[t]!.observations;
+    const ev = matchEvidence({ earlier, later, forced, forbidden, config });
+    alignments.set(`${s}:${t}`, ev.alignment);
+    pairCosts.set(s * studies.length + t, (i, j) => ev.cost(i, j) + (forced.has(pairKey(earlier[i]!.id, later[j]!.id)) ? FORCE_BONUS : 0));
+    // Units are the matcher's duplicate groups, so every member pair carries its group's margin.
+    for (const u of unitsOfStudy[s]!) {
+      for (const v of unitsOfStudy[t]!) {
+        if (!keep(u, v)) continue;
+        const e = Math.max(-gate, Math.min(gate, ev.margin(units[u]!.members[0]! - first[s]!, units[v]!.members[0]! - first[t]!))) / (t - s);
+        evidence[u]!.set(v, e);
+        evidence[v]!.set(u, e);
       }
+    }
+  };
+  const window = config.evidenceWindow;
+  for (let t = 1; t < studies.length; t++) {
+    for (let s = Math.max(0, t - window); s < t; s++) matchPair(s, t, () => true);
+  }
+  // Gap bridging: a lesion unseen (or unannotated) for longer than the window has no verdict
+  // with its own past. A unit with no positive verdict towards later studies ("ends") and a
+  // unit of a later study beyond the window with none towards earlier ones ("starts") get the
+  // verdict of their own study pair, so a track can resume after a long gap. Only such unit
+  // pairs gain evidence: everything else stays decided inside the window.
+  const positiveTowards = (u: number, later: boolean): boolean => {
+    for (const [v, e] of evidence[u]!) if (e > 0 && units[v]!.study > units[u]!.study === later) return true;
+    return false;
+  };
+  const ends = units.map((u, i) => u.study + window < studies.length - 1 && !positiveTowards(i, true));
+  const starts = units.map((u, i) => u.study > window && !positiveTowards(i, false));
+  const reach = Math.min(studies.length - 1, config.gapBridgeStudies);
+  for (let t = window + 1; t < studies.length; t++) {
+    if (!unitsOfStudy[t]!.some((v) => starts[v])) continue;
+    for (let s = Math.max(0, t - reach); s < t - window; s++) {
+      if (unitsOfStudy[s]!.some((u) => ends[u])) matchPair(s, t, (u, v) => ends[u]! && starts[v]!);
     }
   }
   const cost = (x: number, y: number): number | undefined => {

@@ -83,7 +83,11 @@ function shiftFreeCosts(input: MatchInput, config: MatcherConfig): (shiftMm: Vec
   );
   return (shiftMm) =>
     cells.map((row) =>
-      row.map((c) => c.rest + (c.moves ? Math.hypot(c.d[0] - shiftMm[0], c.d[1] - shiftMm[1], c.d[2] - shiftMm[2]) * c.perMm : c.fixed)),
+      row.map((c) => {
+        if (!c.moves) return c.rest + c.fixed;
+        const x = c.d[0] - shiftMm[0], y = c.d[1] - shiftMm[1], z = c.d[2] - shiftMm[2];
+        return c.rest + Math.sqrt(x * x + y * y + z * z) * c.perMm;
+      }),
     );
 }
 

@@ -82,7 +82,8 @@ const NO_ALIGNMENT = { shiftMm: [0, 0, 0] as Vec3, inliers: 0, ambiguous: true }
 /**
  * Multi-time-point tracks by association over the whole history. Evidence: every study is
  * matched with each of the `evidenceWindow` studies before it, each pair under its own
- * alignment (evidence.ts). Grouping: one partition of all observations, at most one per study
+ * alignment, and a lesion that ends before a gap longer than that with one that starts after
+ * it (gap bridging, up to `gapBridgeStudies` back; evidence.ts). Grouping: one partition of all observations, at most one per study
  * per lesion, maximising the summed evidence (association.ts), with people's links as hard
  * constraints. Tracks: the grouping walked in time order, so events (new, vanished,
  * reappeared) and people's merges and splits read as before. Studies are sorted by

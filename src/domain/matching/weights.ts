@@ -58,6 +58,11 @@ export interface MatcherConfig {
   /** How many earlier studies each study is matched against for whole-history association (evidence.ts). */
   evidenceWindow: number;
   /**
+   * How far back (in studies) a lesion that starts after the window may be joined to one that
+   * ended before it (gap bridging, evidence.ts); at most evidenceWindow means none.
+   */
+  gapBridgeStudies: number;
+  /**
    * Confidence of a track link: sigma(intercept + costSlope*cost + marginSlope*margin), margin =
    * the whole-history evidence for the link over its best alternative (association.ts).
    */
@@ -96,6 +101,7 @@ export const MATCHER_CONFIG: MatcherConfig = {
   gate: 3,
   confidence: { intercept: 0.758, costSlope: 0.98, marginSlope: 1.09 },
   evidenceWindow: 2,
+  gapBridgeStudies: 8,
   trackConfidence: { intercept: 0, costSlope: 0, marginSlope: 1 },
   provenance: {
     data:
@@ -118,6 +124,10 @@ export const MATCHER_CONFIG: MatcherConfig = {
     evidenceWindow:
       "2, chosen on valid with `bench tracking`: window 1 / 2 / 3 gave (a) F1 0.963 / 0.976 / 0.973, exact 0.922 / 0.952 / 0.941 " +
       "(window 1 before duplicate units); a longer window also costs one study-pair match per extra pair (2026-12-04)",
+    gapBridgeStudies:
+      "8, a cap on work per patient: on valid with `bench tracking`, reach 2 (no bridging) / 4 / 6 / 8 / 12 / 30 gave (a) F1 0.976 / 0.977 " +
+      "from 4 on, exact 0.952 / 0.955 from 4 on (the one pair gained: 000569 studies 15 and 19, a lesion of series 03 unannotated in 16-18); " +
+      "(b) F1 0.860 / 0.853 (the bridged links join lesions whose studies no label connects) (2026-12-05)",
     trackConfidence:
       "not fitted: the logistic fitted by `bench tracking --fit-confidence` on valid (438 links inside labelled task pairs, " +
       "12 wrong, all cheap with wide margins, i.e. likely unlabelled true matches) had negative slopes, i.e. it fits label noise; " +

@@ -3,24 +3,24 @@ import { describe, expect, it } from "vitest";
 import { add, type Vec3 } from "../../../src/domain/geometry.ts";
 import type { StudyForDomain } from "../../../src/domain/observation.ts";
 import { deriveTracks } from "../../../src/domain/matching/tracks.ts";
+import { MATCHER_CONFIG } from "../../../src/domain/matching/weights.ts";
 import { obs, rng, separatedPoints } from "./helpers.ts";
 import { shuffled as shuffle } from "../../../src/domain/random.ts";
 
 /**
- * A 4-study patient: lesions L0..L3 at baseline, each study in its own frame (random shift);
- * L3 is missing in study 2 and back in study 3; L4 is new in study 2. Lesions lie farther
- * apart than the gate (3 units = 60 mm + 1.5 x long axis at equal size), so a new lesion is not taken for a vanished one.
+ * A patient whose studies see the lesions listed in `present` (study by study), each study in
+ * its own frame (random shift); lesions lie farther apart than the gate (3 units = 60 mm + 1.5 x
+ * long axis at equal size), so a new lesion is not taken for a vanished one.
  */
-function patient(seed: number): { studies: StudyForDomain[]; lesionOf: Map<string, number> } {
+function shiftedPatient(seed: number, present: readonly (readonly number[])[], idOf: (k: number, l: number, rand: () => number) => string): { studies: StudyForDomain[]; lesionOf: Map<string, number> } {
   const rand = rng(seed);
   const pts = separatedPoints(rand, 5, 150, [130, 100, 250]);
   const sizes = pts.map(() => 10 + rand() * 25);
   const lesionOf = new Map<string, number>();
-  const present = [[0, 1, 2, 3], [0, 1, 2, 3], [0, 1, 2, 4], [0, 1, 2, 3, 4]];
   const studies = present.map((lesions, k) => {
     const shift: Vec3 = k === 0 ? [0, 0, 0] : [(rand() * 2 - 1) * 40, (rand() * 2 - 1) * 40, (rand() * 2 - 1) * 150];
     const observations = lesions.map((l) => {
-      const id = `s${k}-l${l}-${Math.floor(rand() * 1e6)}`;
+      const id = idOf(k, l, rand);
       lesionOf.set(id, l);
       const noise: Vec3 = [rand() * 4 - 2, rand() * 4 - 2, rand() * 4 - 2];
       return obs(id, add(add(pts[l]!, shift), noise), sizes[l]! * (0.85 + rand() * 0.3));
@@ -29,6 +29,10 @@ function patient(seed: number): { studies: StudyForDomain[]; lesionOf: Map<strin
   });
   return { studies, lesionOf };
 }
+
+/** 4 studies: L0..L3 at baseline; L3 is missing in study 2 and back in study 3; L4 is new in study 2. */
+const patient = (seed: number): ReturnType<typeof shiftedPatient> =>
+  shiftedPatient(seed, [[0, 1, 2, 3], [0, 1, 2, 3], [0, 1, 2, 4], [0, 1, 2, 3, 4]], (k, l, rand) => `s${k}-l${l}-${Math.floor(rand() * 1e6)}`);
 
 describe("deriveTracks", () => {
   it("follows a shifted 4-study patient: one track per lesion, new / vanished / reappeared events", () => {
@@ -122,5 +126,33 @@ describe("deriveTracks with people's corrections", () => {
     expect(labels).toEqual(["T01.1", "T01.2"]);
     // The parent track ends at the split; T02 (lesion 1) no longer continues into study 3.
     expect(d.tracks.find((t) => t.label === "T01")!.observations.at(-1)!.observationId).toBe(idOf(2, 0));
+  });
+});
+
+describe("deriveTracks: gap bridging", () => {
+  /** 7 studies: L0..L3 in every study; L4 in studies 0-1, unseen in 2-4 (longer than the 2-study evidence window), back in 5-6. */
+  const gapPatient = (seed: number): ReturnType<typeof shiftedPatient> =>
+    shiftedPatient(seed, Array.from({ length: 7 }, (_, k) => (k >= 2 && k <= 4 ? [0, 1, 2, 3] : [0, 1, 2, 3, 4])), (k, l) => `s${k}-l${l}`);
+
+  it("rejoins a lesion unseen for longer than the evidence window: one track, reported as reappeared", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        const { studies, lesionOf } = gapPatient(seed);
+        const d = deriveTracks({ studies });
+        expect(d.tracks).toHaveLength(5);
+        for (const t of d.tracks) expect(new Set(t.observations.map((o) => lesionOf.get(o.observationId))).size).toBe(1);
+        const back = d.events.filter((e) => e.type === "reappeared");
+        expect(back).toEqual([expect.objectContaining({ studyKey: "study-5", observationIds: ["s5-l4"] })]);
+        expect(d.events.some((e) => e.type === "new")).toBe(false);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+  it("without bridging (reach = window) the same lesion comes back as a new track", () => {
+    const { studies } = gapPatient(7);
+    const d = deriveTracks({ studies, config: { ...MATCHER_CONFIG, gapBridgeStudies: MATCHER_CONFIG.evidenceWindow } });
+    expect(d.tracks).toHaveLength(6);
+    expect(d.events.filter((e) => e.type === "new").map((e) => e.observationIds)).toEqual([["s5-l4"]]);
   });
 });

@@ -54,11 +54,13 @@ export function printSummary(s: ImportSummary, peakRssBytes: number, json: boole
     console.log(JSON.stringify({ ...s, peakRssMiB: Math.round(peakRssBytes / 1048576) }, null, 2));
     return;
   }
-  console.log(`cohort ${s.cohortId} (${s.format}): ${s.rowsRead} rows read, ${s.rowsImported} imported, ${s.rowsRejected} rejected`);
+  // DICOM SR imports count files (reports), the CSV formats rows.
+  const unit = s.format === "dicom-sr" ? { many: "files", one: "file" } : { many: "rows", one: "line" };
+  console.log(`cohort ${s.cohortId} (${s.format}): ${s.rowsRead} ${unit.many} read, ${s.rowsImported} imported, ${s.rowsRejected} rejected`);
   console.log(`  ${s.patients} patients (${s.patientsChanged} changed), ${s.studies} studies, ${s.lesions} lesions, ${s.duplicatesMerged} duplicate measurements merged`);
   console.log(`  ${s.seconds.toFixed(2)} s, ${s.rowsPerSecond} rows/s, peak RSS ${Math.round(peakRssBytes / 1048576)} MiB`);
-  for (const r of s.rejected) console.log(`  rejected line ${r.line}: ${r.reason}`);
-  if (s.rowsRejected > s.rejected.length) console.log(`  ... and ${s.rowsRejected - s.rejected.length} more rejected rows`);
+  for (const r of s.rejected) console.log(`  rejected ${unit.one} ${r.line}: ${r.reason}`);
+  if (s.rowsRejected > s.rejected.length) console.log(`  ... and ${s.rowsRejected - s.rejected.length} more rejected ${unit.many}`);
   if (s.aborted) console.log(`  ABORTED at ${s.aborted.line === null ? "end of file" : `line ${s.aborted.line}`}: ${s.aborted.reason}`);
 }
 

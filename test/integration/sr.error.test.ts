@@ -101,8 +101,8 @@ describe.skipIf(!hasSrData)("lesiontrack import sr / export sr (CLI)", () => {
       const db = join(dir, "db");
       const run = cli(["import", "sr", join(dir, "notes.txt"), "../shared/data/dicom-sr", "--cohort", "sr-cli", "--create-cohort", "--patient", "anon-9", "--db", db]);
       expect(run.code, run.err).toBe(0);
-      expect(run.out).toMatch(/rejected line 1: .*notes\.txt: not a DICOM Part 10 file/);
-      expect(run.out).toMatch(/5 rows read, 1 imported, 4 rejected/);
+      expect(run.out).toMatch(/rejected file 1: .*notes\.txt: not a DICOM Part 10 file/);
+      expect(run.out).toMatch(/5 files read, 1 imported, 4 rejected/);
       expect(run.out).toMatch(/1 patients \(1 changed\), 1 studies, 3 lesions/);
       expect(run.out).toMatch(/README\.md: not a DICOM Part 10 file/);
       expect(run.out).toMatch(/dcmjs-sample-sr\.dcm: no lesion measurement .*pixels/);

@@ -59,6 +59,13 @@ describe("flags that contradict a measurement", () => {
       ["s1", "L", "disappeared"], ["s1", "N", "nonTargetStatus"], ["s1", "P", "notEvaluated"], ["s2", "L", "notEvaluated"],
     ]);
     expect(conflicts[0]!.message).toContain("26 mm");
+    // Each conflict says which flag met which measurement, so a reader can act on it.
+    expect(conflicts.map((c) => c.message)).toEqual([
+      expect.stringMatching(/^flagged disappeared but measured/),
+      expect.stringMatching(/^status absent/),
+      expect.stringMatching(/^flagged not evaluated but measured/),
+      expect.stringMatching(/^flagged not evaluated but measured/),
+    ]);
   });
 
   it("too small to measure on a lesion measured >= 10 mm conflicts; below 10 mm it is the reader's call", () => {
@@ -68,6 +75,9 @@ describe("flags that contradict a measurement", () => {
     const small = inputFromTracks({ ...args, tracks: [lesion("L", "liver", { s0: 40, s1: 9.9 }), node, ntLung], followUpFlags: { s1: { tooSmallToMeasure: ["L"] } } });
     expect(small.conflicts).toEqual([]);
     expect(small.input.followUps[0]!.targets[0]).toEqual({ id: "L", status: "tstm" });
+    // The boundary is the measurable minimum itself: exactly 10.0 mm conflicts.
+    const edge = inputFromTracks({ ...args, tracks: [lesion("L", "liver", { s0: 40, s1: 10 }), node, ntLung], followUpFlags: { s1: { tooSmallToMeasure: ["L"] } } });
+    expect(edge.conflicts.map((c) => c.message)).toEqual([expect.stringMatching(/^flagged too small to measure/)]);
   });
 
   it("a node below 10 mm short axis is normal: \"absent\" does not conflict", () => {

@@ -80,6 +80,15 @@ describe("flags that contradict a measurement", () => {
     expect(edge.conflicts.map((c) => c.message)).toEqual([expect.stringMatching(/^flagged too small to measure/)]);
   });
 
+  it("a non-target not seen follows the reader's flag: not evaluated, or absent when flagged disappeared", () => {
+    // P (lung non-target) is seen at s0 and s1 only.
+    const ne = inputFromTracks({ ...args, followUpFlags: { s2: { notEvaluated: ["P"] } } });
+    expect(ne.input.followUps[1]!.nonTargets[1]).toEqual({ id: "P", status: "not_evaluated" });
+    const gone = inputFromTracks({ ...args, followUpFlags: { s2: { disappeared: ["P"] } } });
+    expect(gone.input.followUps[1]!.nonTargets[1]).toEqual({ id: "P", status: "absent" });
+    expect([...ne.conflicts, ...gone.conflicts]).toEqual([]);
+  });
+
   it("a node below 10 mm short axis is normal: \"absent\" does not conflict", () => {
     const { conflicts, input } = inputFromTracks({ ...args, followUpFlags: { s2: { nonTargetStatus: { N: "absent" } } } });
     expect(conflicts).toEqual([]);

@@ -54,6 +54,17 @@ describe("split of a target", () => {
     expect(responses(without)[1]).toEqual([20, true, "PD"]);
   });
 
+  it("a link naming a study that is not in the history starts the fragments at their first sighting (s2)", () => {
+    const { input } = inputFromTracks({ ...args, lineage: split("A", ["A1", "A2"], "s-unknown") });
+    expect(input.followUps.map((f) => f.targets[0])).toEqual([
+      { id: "A", status: "measured", value: 36 },
+      { id: "A", status: "measured", fragments: [12, 8] },
+      { id: "A", status: "measured", fragments: [0, 6] },
+      { id: "A", status: "disappeared" },
+    ]);
+    expect(input.followUps.flatMap((f) => f.newLesions)).toEqual([]);
+  });
+
   it("growth of the fragments' sum is still PD by size", () => {
     // s2: (30 + 25) + 20 = 75 >= 56 x 1.2 = 67.2 and +19 mm >= 5 mm: PD, with no new lesion.
     const grown = [tracks[0]!, tracks[1]!, lesion("A1", "liver", { s2: 30 }), lesion("A2", "liver", { s2: 25 })];

@@ -60,3 +60,35 @@ describe("skill figures", () => {
     expect(summariseSkill([]).maeMm).toBeNull();
   });
 });
+
+describe("recalibration and skill at their edges (worked by hand)", () => {
+  it("a truth below the median is measured against the lower half of an uneven interval", () => {
+    // median 20, interval 10..25: a truth at 10 is exactly one lower half-width out, one at 25 one upper half-width out.
+    expect(nonconformity({ predMm: 20, q10Mm: 10, q90Mm: 25, intervalScale: 1, actualMm: 10 })).toBeCloseTo(1, 12);
+    expect(nonconformity({ predMm: 20, q10Mm: 10, q90Mm: 25, intervalScale: 1, actualMm: 25 })).toBeCloseTo(1, 12);
+    // served with a scale of 0 (never stored by the service): read as the population scale 1
+    expect(nonconformity({ predMm: 20, q10Mm: 10, q90Mm: 25, intervalScale: 0, actualMm: 25 })).toBeCloseTo(1, 12);
+  });
+
+  it("takes the ceil((n + 1) 0.8)-th smallest score: with 50 scores 0.04, 0.08, ..., 2.00 that is the 41st, 1.64", () => {
+    const ks = Array.from({ length: 50 }, (_, i) => ((i + 1) / 50) * 2);
+    expect(cohortCalibration(scoredAt(ks)).scale).toBeCloseTo(1.64, 9);
+    expect(cohortCalibration([], 0)).toEqual({ source: "population", scale: 1, scoredForecasts: 0 });
+  });
+
+  it("scale 1 leaves the population quantiles as they are", () => {
+    const q = { q10: -0.2, q50: 0.1, q90: 0.3 };
+    expect(scaleQuantiles(q, 1)).toBe(q);
+  });
+
+  it("reliability bins are tenths of probability; no forecasts give an ECE of 0, not NaN", () => {
+    const r = reliability([0.35], [1]);
+    expect(r.bins[3]).toEqual({ lo: 0.3, hi: 0.4, n: 1, meanPredicted: 0.35, observed: 1 });
+    expect(r.bins[9]!.hi).toBe(1);
+    expect(reliability([], []).ece).toBe(0);
+  });
+
+  it("no ratio to LOCF when LOCF made no error", () => {
+    expect(summariseSkill([{ absErrorMm: 1, locfAbsErrorMm: 0, inside: true, pProgression: 0.2, progressed: false }]).maeRatioToLocf).toBeNull();
+  });
+});

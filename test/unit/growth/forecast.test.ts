@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { BASELINE_VERSION } from "../../../src/domain/growth/baseline.ts";
 import { FEATURE_COUNT } from "../../../src/domain/growth/features.ts";
-import { forecastSeries, logRatioToMm } from "../../../src/domain/growth/forecast.ts";
+import { forecastSeries, logRatioToMm, type Forecast } from "../../../src/domain/growth/forecast.ts";
+import { progressionProbability } from "../../../src/domain/growth/progression.ts";
 import type { GrowthPredictor } from "../../../src/domain/growth/predictor.ts";
 import { createBaselinePredictor } from "../../../src/forecast/baseline.ts";
 
@@ -76,5 +77,45 @@ describe("forecastSeries", () => {
     const out = await forecastSeries([track], [[30, 365]], createBaselinePredictor());
     const [near, far] = out[0]!;
     expect(far!.q90Mm - far!.q10Mm).toBeGreaterThan(near!.q90Mm - near!.q10Mm);
+  });
+});
+
+describe("forecastSeries: which prediction, which calibration", () => {
+  /** Row i of the batch gets a median of log(1 + 0.1 (i + 1)), so each forecast shows which row it used. */
+  const indexed: GrowthPredictor = {
+    version: "stub-2",
+    kind: "onnx",
+    predict: (rows) => Promise.resolve(rows.map((_, i) => ({ q10: -0.2, q50: Math.log(1 + 0.1 * (i + 1)), q90: 0.5 }))),
+  };
+
+  it("gives each series and horizon its own row of the batch, in order", async () => {
+    const out = await forecastSeries([track, sum], [[42, 84], [42]], indexed);
+    expect(out[0]!.map((f) => f.predMm)).toEqual([logRatioToMm(Math.log(1.1), 25), logRatioToMm(Math.log(1.2), 25)]);
+    expect(out[1]![0]!.predMm).toBe(logRatioToMm(Math.log(1.3), 66));
+  });
+
+  it("two scans are enough for the model", async () => {
+    const out = await forecastSeries([{ timesDays: [0, 42], sizesMm: [20, 25] }], [[42]], indexed);
+    expect(out[0]![0]).toMatchObject({ method: "model", modelVersion: "stub-2", predMm: logRatioToMm(Math.log(1.1), 25) });
+  });
+
+  it("P(progression) is measured against the nadir (20 mm here, not the first 30 mm)", async () => {
+    const [[f]] = (await forecastSeries([track], [[42]], indexed)) as [[Forecast]];
+    expect(f.pProgression).toBe(progressionProbability({ q10: -0.2, q50: Math.log(1.1), q90: 0.5 }, 25, 20));
+  });
+
+  it("says which calibration it used: population, the cohort's (interval rescaled), or fallback", async () => {
+    const population = (await forecastSeries([track], [[42]], indexed))[0]![0]!;
+    expect(population.calibration).toEqual({ source: "population", scale: 1, scoredForecasts: 0 });
+    const cohort = { source: "cohort" as const, scale: 2, scoredForecasts: 80 };
+    const rescaled = (await forecastSeries([track], [[42]], indexed, { calibration: cohort }))[0]![0]!;
+    expect(rescaled.calibration).toEqual(cohort);
+    expect(rescaled.q90Mm).toBeCloseTo(logRatioToMm(Math.log(1.1) + 2 * (0.5 - Math.log(1.1)), 25), 9);
+    expect(rescaled.q10Mm).toBeCloseTo(logRatioToMm(Math.log(1.1) - 2 * (Math.log(1.1) + 0.2), 25), 9);
+    expect(rescaled.predMm).toBe(population.predMm);
+    const baseline = (await forecastSeries([track], [[42]], createBaselinePredictor()))[0]![0]!;
+    expect(baseline.calibration.source).toBe("fallback");
+    const single = (await forecastSeries([{ timesDays: [0], sizesMm: [20] }], [[42]], indexed, { calibration: cohort }))[0]![0]!;
+    expect(single.calibration.source).toBe("fallback");
   });
 });

@@ -12,6 +12,15 @@ describe("solveLinear", () => {
       }),
     );
   });
+  it("pivots: a zero or tiny diagonal is solved through a row swap (diagonal dominance never needs one)", () => {
+    expect(solveLinear([[0, 1], [1, 0]], [2, 3])).toEqual([3, 2]);
+    // Without partial pivoting 1e-20 becomes the pivot and x0 is lost to rounding (gives 0, not 1).
+    const [x0, x1] = solveLinear([[1e-20, 1], [1, 1]], [1, 2])!;
+    expect(x0).toBeCloseTo(1, 12);
+    expect(x1).toBeCloseTo(1, 12);
+    // A 3 x 3 system with a zero first pivot: A [1, 2, 3] = [7, 6, 4].
+    solveLinear([[0, 2, 1], [1, 1, 1], [2, 1, 0]], [7, 6, 4])!.forEach((v, i) => expect(v).toBeCloseTo(i + 1, 12));
+  });
   it("returns null for a singular matrix", () => {
     expect(solveLinear([[1, 2], [2, 4]], [1, 2])).toBeNull();
   });

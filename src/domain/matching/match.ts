@@ -1,4 +1,4 @@
-import { type Vec3, norm, subtract } from "../geometry.ts";
+import { type Vec3, distance, norm, subtract } from "../geometry.ts";
 import type { Observation } from "../observation.ts";
 import { type AlignPoint, type Alignment, shiftHypotheses, shiftPriorCost } from "./align.ts";
 import { type AssignedPair, assignWithGate } from "./assign.ts";
@@ -83,11 +83,7 @@ function shiftFreeCosts(input: MatchInput, config: MatcherConfig): (shiftMm: Vec
   );
   return (shiftMm) =>
     cells.map((row) =>
-      row.map((c) => {
-        if (!c.moves) return c.rest + c.fixed;
-        const x = c.d[0] - shiftMm[0], y = c.d[1] - shiftMm[1], z = c.d[2] - shiftMm[2];
-        return c.rest + Math.sqrt(x * x + y * y + z * z) * c.perMm;
-      }),
+      row.map((c) => c.rest + (c.moves ? distance(c.d, shiftMm) * c.perMm : c.fixed)),
     );
 }
 

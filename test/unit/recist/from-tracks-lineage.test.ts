@@ -34,16 +34,18 @@ describe("split of a target", () => {
     lesion("A2", "liver", { s2: 8, s3: 6 }),
   ];
   const args: TracksArgs = { studies, tracks, designations: [{ trackId: "A", role: "target" }, { trackId: "B", role: "target" }], lineage: split("A", ["A1", "A2"], "s2"), missingTargetMeans: "disappeared" };
+  // A at s1..s4: measured, its two fragments, one fragment gone (0), both gone.
+  const targetAAtFollowUps = [
+    { id: "A", status: "measured", value: 36 },
+    { id: "A", status: "measured", fragments: [12, 8] },
+    { id: "A", status: "measured", fragments: [0, 6] },
+    { id: "A", status: "disappeared" },
+  ];
 
   it("measures the target as the sum of its fragments; a fragment not seen is 0; all gone = disappeared", () => {
     const { input } = inputFromTracks(args);
     expect(input.baseline.targets.map((t) => t.id)).toEqual(["A", "B"]);
-    expect(input.followUps.map((f) => f.targets[0])).toEqual([
-      { id: "A", status: "measured", value: 36 },
-      { id: "A", status: "measured", fragments: [12, 8] },
-      { id: "A", status: "measured", fragments: [0, 6] },
-      { id: "A", status: "disappeared" },
-    ]);
+    expect(input.followUps.map((f) => f.targets[0])).toEqual(targetAAtFollowUps);
     expect(input.followUps.flatMap((f) => f.newLesions)).toEqual([]);
   });
 
@@ -56,12 +58,7 @@ describe("split of a target", () => {
 
   it("a link naming a study that is not in the history starts the fragments at their first sighting (s2)", () => {
     const { input } = inputFromTracks({ ...args, lineage: split("A", ["A1", "A2"], "s-unknown") });
-    expect(input.followUps.map((f) => f.targets[0])).toEqual([
-      { id: "A", status: "measured", value: 36 },
-      { id: "A", status: "measured", fragments: [12, 8] },
-      { id: "A", status: "measured", fragments: [0, 6] },
-      { id: "A", status: "disappeared" },
-    ]);
+    expect(input.followUps.map((f) => f.targets[0])).toEqual(targetAAtFollowUps);
     expect(input.followUps.flatMap((f) => f.newLesions)).toEqual([]);
   });
 

@@ -43,9 +43,18 @@ export function planReplay(c: Case): Replay {
     if (unknown.length > 0) return { ok: false, reason: "unknown lesion ids: through the API every lesion is a track of the patient, and ids that are no track are refused" };
   }
   const minMeasurable = typeof c.params.minMeasurableMm === "number" ? c.params.minMeasurableMm : 10;
+  // The service classes a new lesion once, at its first sighting, by its size (NLT if measurable,
+  // within maxTargets / maxTargetsPerOrgan), and keeps the class while it shrinks (§13.1).
+  const newLesionClass = new Map<string, boolean>();
   for (const f of followUps) {
     for (const n of f.newLesions) {
-      if (n.measurable && (n.value === undefined || n.value < minMeasurable)) return { ok: false, reason: "a measurable new lesion below the measurable size: the service derives measurability from the size" };
+      if (n.status !== "present" && n.status !== "unequivocal_progression") continue;
+      if (n.measurable && n.value === undefined) return { ok: false, reason: "a measurable new lesion without a size" };
+      const first = newLesionClass.get(n.id);
+      if (first === undefined) {
+        if (n.measurable !== (n.value !== undefined && n.value >= minMeasurable)) return { ok: false, reason: "a new lesion classed against its size at first sighting: the service classes it by its size then" };
+        newLesionClass.set(n.id, n.measurable);
+      } else if (first !== n.measurable) return { ok: false, reason: "a new lesion whose class changes: the service keeps the class of its first sighting" };
     }
   }
 

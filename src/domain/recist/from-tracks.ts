@@ -54,6 +54,26 @@ function measurable(t: TrackForRecist, d: number, p: Params, sliceMm: number): b
   return toTenths(d) >= toTenths(p.minMeasurableMm) && (toTenths(sliceMm) <= 50 || toTenths(d) >= 2 * toTenths(sliceMm));
 }
 
+/**
+ * iRECIST §13.1: a new lesion is classed once, when it is first seen, as a new-lesion target
+ * (measurable by the RECIST rules, at most maxTargets in all and maxTargetsPerOrgan per organ)
+ * or a new-lesion non-target, and keeps that class, as a baseline target stays a target when it
+ * shrinks. Deciding it again at every scan would drop an NLT from the NLT sum once it shrank
+ * under 10 mm, and its regrowth from that nadir would then never count as progression.
+ * Lesions first seen at the same scan compete largest first (ties by id).
+ */
+interface NewLesionClasses { isTarget: Map<string, boolean>; perOrgan: Map<string, number>; total: number }
+function classifyNewLesions(sighted: readonly { track: TrackForRecist; d: number | null }[], classes: NewLesionClasses, p: Params, sliceMm: number): void {
+  const firstSeen = sighted.filter((s): s is { track: TrackForRecist; d: number } => s.d !== null && !classes.isTarget.has(s.track.trackId))
+    .sort((a, b) => b.d - a.d || (a.track.trackId < b.track.trackId ? -1 : a.track.trackId > b.track.trackId ? 1 : 0));
+  for (const { track, d } of firstSeen) {
+    const organ = targetOrgan(track);
+    const target = measurable(track, d, p, sliceMm) && classes.total < p.maxTargets && (classes.perOrgan.get(organ) ?? 0) < p.maxTargetsPerOrgan;
+    classes.isTarget.set(track.trackId, target);
+    if (target) { classes.total++; classes.perOrgan.set(organ, (classes.perOrgan.get(organ) ?? 0) + 1); }
+  }
+}
+
 /** Targets by §3.2: measurable lesions, largest first (ties by id), at most maxTargetsPerOrgan per organ and maxTargets in total. */
 export function proposeDesignations(baselineTracks: readonly { track: TrackForRecist; d: number }[], p: Params, sliceMm: number): Designation[] {
   const perOrgan = new Map<string, number>();
@@ -119,6 +139,8 @@ export function inputFromTracks(args: TracksArgs): TracksInput {
   const nonTargets = atBaseline.filter((b) => role.get(b.track.trackId) === "non-target");
   const baselineIds = new Set(atBaseline.map((b) => b.track.trackId));
   const recordedNew = new Set<string>();
+  /** NLT (true) or NLNT (false) of each new lesion, fixed at its first sighting (§13.1). */
+  const newLesionClasses: NewLesionClasses = { isTarget: new Map(), perOrgan: new Map(), total: 0 };
   const byId = new Map(args.tracks.map((t) => [t.trackId, t]));
   const studyKeys = args.studies.map((s) => s.key);
   const lineage = resolveLineage(args.tracks.map((t) => t.trackId), studyKeys, args.lineage ?? [], (id) => {
@@ -184,23 +206,28 @@ export function inputFromTracks(args: TracksArgs): TracksInput {
       return { id: track.trackId, status: statusOf(track.trackId, seenAt ?? null), ...increased(track.trackId) };
     });
     const newLesions: NewLesionObs[] = [];
-    for (const track of args.tracks) {
-      if (baselineIds.has(track.trackId) || lineage.hasParents(track.trackId)) continue;
+    const sighted = args.tracks.flatMap((track) => {
+      if (baselineIds.has(track.trackId) || lineage.hasParents(track.trackId)) return [];
       const seenPieces = lineage.pieces(track.trackId, k).flatMap((p) => {
         const d = diseaseAt(p, study.key);
         return d === null ? [] : [toTenths(d)];
       });
-      const seen = seenPieces.length > 0;
-      const d = seen ? fromTenths(seenPieces.reduce((a, b) => a + b, 0)) : null;
-      if (!seen && !recordedNew.has(track.trackId)) continue;
+      const d = seenPieces.length > 0 ? fromTenths(seenPieces.reduce((a, b) => a + b, 0)) : null;
+      return d === null && !recordedNew.has(track.trackId) ? [] : [{ track, d }];
+    });
+    classifyNewLesions(sighted, newLesionClasses, p, sliceMm);
+    for (const { track, d } of sighted) {
+      const seen = d !== null;
       recordedNew.add(track.trackId);
-      const isMeasurable = d !== null && seen && measurable(track, d, p, sliceMm);
+      const status = statusOf(track.trackId, d);
+      // An NLT that was not looked at is left out of the NLT sum rather than counted as 0 mm.
+      const isMeasurable = newLesionClasses.isTarget.get(track.trackId) === true && (seen || status === "absent");
       // Confirmed only when seen again without the flag; while absent the last state is carried.
       const equivocal = seen ? has(flags.equivocalNew, track.trackId) : (equivocalWhenSeen.get(track.trackId) ?? false) || has(flags.equivocalNew, track.trackId);
       if (seen) equivocalWhenSeen.set(track.trackId, equivocal);
       newLesions.push({
         id: track.trackId, organ: track.organ, equivocal,
-        measurable: isMeasurable, ...(isMeasurable ? { value: d } : {}), status: statusOf(track.trackId, d), ...increased(track.trackId),
+        measurable: isMeasurable, ...(isMeasurable && d !== null ? { value: d } : {}), status, ...increased(track.trackId),
       });
     }
     return {

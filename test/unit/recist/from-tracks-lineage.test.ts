@@ -157,7 +157,7 @@ describe("lineage beyond one level and around new lesions", () => {
     expect(input.followUps.map((f) => f.newLesions)).toEqual([
       [{ id: "X", organ: "lung", equivocal: false, measurable: true, value: 14, status: "present" }],
       [{ id: "X", organ: "lung", equivocal: false, measurable: true, value: 16, status: "present" }],
-      [{ id: "X", organ: "lung", equivocal: false, measurable: false, status: "absent" }],
+      [{ id: "X", organ: "lung", equivocal: false, measurable: true, status: "absent" }],
     ]);
   });
 

@@ -55,7 +55,7 @@ describe("inputFromTracks: proposed targets (§3.2)", () => {
   it("lists a new lesion from first sighting on (absent once gone); a new node only from 10 mm short axis", () => {
     expect(input.followUps[0]!.newLesions).toEqual([{ id: "X1", organ: "lung", equivocal: false, measurable: true, value: 14, status: "present" }]);
     expect(input.followUps[1]!.newLesions).toEqual([
-      { id: "X1", organ: "lung", equivocal: false, measurable: false, status: "absent" },
+      { id: "X1", organ: "lung", equivocal: false, measurable: true, status: "absent" }, // an NLT stays one when gone (§13.1: absent = 0)
       { id: "X2", organ: "mediastinum", equivocal: false, measurable: false, status: "present" },
     ]);
   });
@@ -103,5 +103,54 @@ describe("assessTracks", () => {
 
   it("reports NO_BASELINE_DISEASE when there is nothing to follow", () => {
     expect(assessTracks({ studies: [], tracks: [] }).result.validationErrors).toEqual([{ code: "NO_BASELINE_DISEASE", ref: null }]);
+  });
+});
+
+describe("inputFromTracks: a new lesion is classed once, at first sighting (iRECIST §13.1)", () => {
+  const six = [
+    { key: "b", date: "2024-01-01" }, { key: "f1", date: "2024-02-12" }, { key: "f2", date: "2024-03-25" },
+    { key: "f3", date: "2024-05-06" }, { key: "f4", date: "2024-06-17" }, { key: "f5", date: "2024-07-29" },
+  ];
+  const classes = (input: ReturnType<typeof inputFromTracks>["input"], id: string) =>
+    input.followUps.map((f) => f.newLesions.find((n) => n.id === id)).map((n) => (n === undefined ? null : [n.measurable, n.value ?? null, n.status]));
+
+  it("an NLT that shrinks under 10 mm stays an NLT with its size, so regrowth from that nadir is progression", () => {
+    const tracks = [lesion("A", "liver", { b: 50, f1: 50, f2: 50, f3: 45, f4: 45, f5: 45 }), lesion("X", "liver", { f2: 10, f3: 8, f4: 11, f5: 14 })];
+    const { input } = inputFromTracks({ studies: six, tracks, designations: [{ trackId: "A", role: "target" }] });
+    expect(classes(input, "X")).toEqual([null, [true, 10, "present"], [true, 8, "present"], [true, 11, "present"], [true, 14, "present"]]);
+    // NLT nadir 8 mm: 11 is +3 (iSD), 14 is +6 mm and +75 % (iUPD). Classed again at each scan,
+    // the 8 mm scan would drop out of the NLT sum and 14 would be only +4 over the 10 mm nadir.
+    const { result } = assessTracks({ studies: six, tracks, designations: [{ trackId: "A", role: "target" }], params: { criteria: "iRECIST" } });
+    expect(result.timepoints!.map((t) => t.iOverallResponse)).toEqual(["iSD", "iUPD", "iSD", "iSD", "iUPD"]);
+  });
+
+  it("a new lesion first seen under 10 mm stays a non-target when it grows past 10 mm", () => {
+    const tracks = [lesion("A", "liver", { b: 50, f1: 50, f2: 50 }), lesion("Y", "lung", { f1: 9.9, f2: 12 })];
+    const { input } = inputFromTracks({ studies: six.slice(0, 3), tracks, designations: [{ trackId: "A", role: "target" }] });
+    expect(classes(input, "Y")).toEqual([[false, null, "present"], [false, null, "present"]]);
+  });
+
+  it("at most maxTargetsPerOrgan NLTs per organ and maxTargets in all, largest first, ties by id", () => {
+    const tracks = [
+      lesion("A", "liver", { b: 50, f1: 50, f2: 50 }),
+      lesion("L1", "lung", { f1: 12 }), lesion("L2", "lung", { f1: 20 }), lesion("L3", "lung", { f1: 15 }),
+      lesion("K1", "kidney", { f1: 11 }), lesion("K0", "kidney", { f1: 11 }),
+      lesion("S1", "spleen", { f1: 30 }), lesion("B1", "bone", { f2: 40 }),
+    ];
+    const { input } = inputFromTracks({ studies: six.slice(0, 3), tracks, designations: [{ trackId: "A", role: "target" }] });
+    const nlt = (k: number) => input.followUps[k]!.newLesions.filter((n) => n.measurable).map((n) => n.id).sort();
+    // f1: lung keeps L2 and L3 (L1 is the smallest of three); K0 and K1 tie at 11 mm; S1 fills five.
+    expect(nlt(0)).toEqual(["K0", "K1", "L2", "L3", "S1"]);
+    // f2: five NLTs already, so B1 (40 mm) is a non-target, and none of the f1 classes change.
+    expect(input.followUps[1]!.newLesions.find((n) => n.id === "B1")!.measurable).toBe(false);
+    expect(input.followUps[1]!.newLesions.filter((n) => n.measurable && n.status === "absent").map((n) => n.id).sort()).toEqual(["K0", "K1", "L2", "L3", "S1"]);
+    const capped = inputFromTracks({ studies: six.slice(0, 2), tracks: tracks.slice(0, 6), designations: [{ trackId: "A", role: "target" }], params: { maxTargets: 3 } }).input;
+    expect(capped.followUps[0]!.newLesions.filter((n) => n.measurable).map((n) => n.id).sort()).toEqual(["K0", "L2", "L3"]);
+  });
+
+  it("an NLT flagged not evaluated is left out of the NLT sum instead of counting 0 mm", () => {
+    const tracks = [lesion("A", "liver", { b: 50, f1: 50, f2: 50 }), lesion("X", "liver", { f1: 12 })];
+    const { input } = inputFromTracks({ studies: six.slice(0, 3), tracks, designations: [{ trackId: "A", role: "target" }], followUpFlags: { f2: { notEvaluated: ["X"] } } });
+    expect(classes(input, "X")).toEqual([[true, 12, "present"], [false, null, "not_evaluated"]]);
   });
 });

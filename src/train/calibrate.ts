@@ -13,7 +13,7 @@ import type { GrowthRow } from "./data.ts";
 export const CALIBRATION_METHOD =
   "Mondrian quantiles: per bin of horizon (<= 9, <= 18, > 18 weeks) x last change (down / stable / up, |log ratio| 0.05), " +
   "10 % and 90 % quantiles of log((d_h + c) / (forecast + c)), c = 2 mm, over every history prefix of the training rows and its next 2 scans; " +
-  "forecast = LOCF, or a damped trend after 3 intervals of growth";
+  "forecast = LOCF, or a damped trend after 2 intervals of growth";
 /** A bin with fewer residuals takes the quantiles of its horizon bin, or of all bins if that is short too. */
 export const MIN_BIN_EXAMPLES = 100;
 const STEPS_AHEAD = 2;

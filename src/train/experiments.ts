@@ -3,8 +3,10 @@
  * value carried forward (LOCF) on the benchmark protocol (rows with >= 6 readings, last 2
  * held out, MAE in mm)? Not part of `npm run train`; run with
  *   npx tsx src/train/experiments.ts [--data FILE.csv]   (about 3.5 min on 2 cores)
+ *   npx tsx src/train/experiments.ts --trend-grid [--data FILE.csv]   (the damped-trend grid only, seconds)
  * Every variant is trained on the other studies only and scored on the held-out study.
  */
+import { dampedTrendMm, type DampedTrendRule } from "../domain/growth/damped-trend.ts";
 import { growthFeatures } from "../domain/growth/features.ts";
 import { leaveOneStudyOut } from "./cross-validate.ts";
 import { DEFAULT_GROWTH_DATA, readGrowthCsv, type GrowthRow } from "./data.ts";
@@ -251,9 +253,42 @@ function endOfSeriesTable(rows: readonly GrowthRow[]): string[] {
   });
 }
 
+/**
+ * The damped-trend grid behind DAMPED_TREND: MAE x LOCF per study of each rule (the median is
+ * LOCF unless the rule fires; nothing is fitted, so every study's figure is out of sample for
+ * that rule), then the selection itself scored out of sample: for each study, the rule with
+ * the best worst ratio on the other three, scored on that study.
+ */
+export function dampedTrendGrid(rows: readonly GrowthRow[]): string[] {
+  const cases = benchCases(rows);
+  const locf = errorsByStudy(cases, locfForecasts(cases));
+  const studies = Object.keys(locf.perStudy);
+  const rules: DampedTrendRule[] = [];
+  for (const growingIntervals of [2, 3]) for (const window of [2, 3, 4]) for (const damping of [0.25, 0.3, 0.4, 0.5]) rules.push({ growingIntervals, window, damping });
+  const ratios = rules.map((rule) => {
+    const forecasts = cases.map((c) => c.targets.map((t) => ({ predMm: dampedTrendMm(c.history.timesDays, c.history.sizesMm, t.horizonDays, rule) ?? c.lastMm })));
+    const m = errorsByStudy(cases, forecasts);
+    return new Map(studies.map((s) => [s, m.perStudy[s]!.maeMm / locf.perStudy[s]!.maeMm]));
+  });
+  const name = (r: DampedTrendRule): string => `grew ${r.growingIntervals}, window ${r.window}, damping ${r.damping}`;
+  const worstOf = (k: number, among: readonly string[]): number => Math.max(...among.map((s) => ratios[k]!.get(s)!));
+  const best = (among: readonly string[]): number => rules.reduce((b, _, k) => (worstOf(k, among) < worstOf(b, among) ? k : b), 0);
+  const out = rules.map((r, k) => `${name(r).padEnd(34)} ${studies.map((s) => `S${s} ${ratios[k]!.get(s)!.toFixed(4)}`).join("  ")}`);
+  for (const held of studies) {
+    const k = best(studies.filter((s) => s !== held));
+    out.push(`held out S${held}: chosen on the others ${name(rules[k]!)}, S${held} ${ratios[k]!.get(held)!.toFixed(4)} x LOCF`);
+  }
+  out.push(`chosen on all studies: ${name(rules[best(studies)]!)} (worst study ${worstOf(best(studies), studies).toFixed(4)})`);
+  return out;
+}
+
 async function main(): Promise<void> {
   const i = process.argv.indexOf("--data");
   const { rows } = readGrowthCsv(i >= 0 ? process.argv[i + 1]! : DEFAULT_GROWTH_DATA);
+  if (process.argv.includes("--trend-grid")) {
+    for (const l of dampedTrendGrid(rows)) console.log(l);
+    return;
+  }
   const cv = await leaveOneStudyOut(rows);
   console.log(line("current model (damped trend over LOCF)", cv.cases, cv.forecasts));
   const variants: [string, (train: readonly GrowthRow[]) => PointPredictor][] = [

@@ -134,7 +134,7 @@ export async function patientPage({ cohortId, patientId }) {
           { label: "By", cell: (f) => (f.method === "model" ? "trained model" : `fallback${f.note ? ` (${f.note})` : ""}`) },
         ], sumFc, { id: "forecast" }),
         h("p", { class: "explain", id: "p-progression" }, pDefinition),
-        h("p", { class: "explain" }, "Median and interval: the trained model's 50 % and 10–90 % quantiles of the size at that time, learned from many lesions' size histories; it can differ from a straight continuation of this patient's trend, which is what the classical fits show."),
+        h("p", { class: "explain" }, "Median: the last size carried forward, or, when the lesion grew at each of its last two intervals, 0.4 × its last rate of growth carried forward (held-out trials: no worse than carrying the last size forward). Interval: 10–90 %, calibrated on many lesions' size histories by horizon and by the last change. The classical fits show straight continuations of this patient's own curve."),
       ]
     : [];
 

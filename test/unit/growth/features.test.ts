@@ -50,14 +50,16 @@ describe("growthFeatures", () => {
     expect(up[2 + BIN_NAMES.indexOf("h2_up")]).toBe(1);
     expect(calibrationBin([20, 20.5], 300, SIZE_OFFSET_MM)).toEqual({ horizon: 2, change: 1, index: BIN_NAMES.indexOf("h3_stable") });
   });
-  it("carries the damped trend only after 3 intervals of growth; else the median is LOCF (0)", () => {
+  it("carries the damped trend only after 2 intervals of growth; else the median is LOCF (0)", () => {
     const grown = { timesDays: [0, 56, 112, 168], sizesMm: [20, 22, 25, 28] };
     const x = growthFeatures(grown, 56);
-    // least-squares slope of (0,20) (56,22) (112,25) (168,28) is 2.7 / 56 mm/day
-    const want = 28 + DAMPED_TREND.damping * (2.7 / 56) * 56;
+    // slope of the last 2 sizes (112,25) (168,28) is 3 / 56 mm/day
+    expect(DAMPED_TREND).toEqual({ growingIntervals: 2, window: 2, damping: 0.4 });
+    const want = 28 + 0.4 * (3 / 56) * 56;
     expect(dampedTrendMm(grown.timesDays, grown.sizesMm, 56)).toBeCloseTo(want, 9);
     expect(x[idx("trend_log_ratio")]).toBeCloseTo(logSize(want) - logSize(28), 6);
     expect(growthFeatures({ timesDays: [0, 56, 112, 168], sizesMm: [20, 22, 22, 28] }, 56)[idx("trend_log_ratio")]).toBe(0);
+    expect(growthFeatures({ timesDays: [0, 56, 112, 168], sizesMm: [30, 22, 25, 28] }, 56)[idx("trend_log_ratio")]).toBeCloseTo(logSize(want) - logSize(28), 6);
     expect(grewAtEachInterval([1, 2, 3], 3)).toBe(false);
     expect(grewAtEachInterval([1, 2, 3, 4], 3)).toBe(true);
   });

@@ -4,20 +4,25 @@ import { dampedTrendMm, grewAtEachInterval } from "../../../src/domain/growth/da
 import { daysToThreshold, deriveGrowth, fitGrowthModel, type GrowthFit } from "../../../src/domain/growth/fit.ts";
 
 describe("dampedTrendMm", () => {
-  it("uses only the last 4 sizes: slope of (56,20) (112,22) (168,25) (224,28) is 756 / 15680 mm/day", () => {
-    const m = 756 / 15680;
-    expect(dampedTrendMm([0, 56, 112, 168, 224], [10, 20, 22, 25, 28], 56)).toBeCloseTo(28 + 0.5 * m * 56, 9);
+  it("uses only the last 2 sizes: (168,25) -> (224,28) is 3 / 56 mm/day, 0.4 of it over 56 days is +1.2 mm", () => {
+    expect(dampedTrendMm([0, 56, 112, 168, 224], [10, 20, 22, 25, 28], 56)).toBeCloseTo(29.2, 9);
+    // 112 days ahead: 28 + 0.4 * 3 / 56 * 112 = 30.4; a negative horizon carries nothing.
+    expect(dampedTrendMm([0, 56, 112, 168, 224], [10, 20, 22, 25, 28], 112)).toBeCloseTo(30.4, 9);
+    expect(dampedTrendMm([0, 56, 112, 168, 224], [10, 20, 22, 25, 28], -5)).toBe(28);
   });
 
   it("has no trend from scans on one day", () => {
     expect(dampedTrendMm([50, 50, 50, 50], [20, 22, 25, 28], 56)).toBeNull();
   });
 
-  it("needs growth at each of the last 3 intervals", () => {
+  it("needs growth at each of the last 2 intervals, strictly", () => {
     expect(grewAtEachInterval([20, 22, 25, 28], 3)).toBe(true);
     expect(grewAtEachInterval([20, 22, 22, 28], 3)).toBe(false);
     expect(grewAtEachInterval([22, 25, 28], 3)).toBe(false);
-    expect(dampedTrendMm([0, 56, 112], [22, 25, 28], 56)).toBeNull();
+    expect(dampedTrendMm([0, 56, 112], [30, 25, 28], 56)).toBeNull(); // down, then up
+    expect(dampedTrendMm([0, 56, 112], [25, 28, 28], 56)).toBeNull(); // up, then flat
+    expect(dampedTrendMm([0, 56], [25, 28], 56)).toBeNull(); // one interval only
+    expect(dampedTrendMm([0, 56, 112], [22, 25, 28], 56)).toBeCloseTo(29.2, 9);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { Vec3 } from "../../../src/domain/geometry.ts";
+import type { AlignConfig } from "../../../src/domain/matching/weights.ts";
 import type { Observation } from "../../../src/domain/observation.ts";
 import { mm } from "../../../src/domain/units.ts";
 
@@ -28,3 +29,14 @@ export function separatedPoints(rand: () => number, n: number, minGapMm: number,
   if (pts.length < n) throw new Error("could not place separated points");
   return pts;
 }
+
+/** Alignment settings pinned for hand-worked tests (not the fitted values, which may change). */
+export const PINNED_ALIGN_CONFIG: AlignConfig = {
+  inlierRadiusMm: 30,
+  maxAnchorSizeRatio: 3,
+  shiftPriorMm: [20, 20, 500],
+  shiftPriorWeight: 1,
+  duplicateRadiusMm: 10,
+  duplicateSizeRatio: 1.5,
+  maxHypotheses: 12,
+};
